@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from companies import services
+from companies.models import Company
+
+
+def _user_in_group(django_user_model, username: str, group: str | None) -> User:
+    user = django_user_model.objects.create_user(username=username, password="pw-for-tests")
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def manager(django_user_model) -> User:
+    return _user_in_group(django_user_model, "manager", "Managers")
+
+
+@pytest.fixture
+def viewer(django_user_model) -> User:
+    return _user_in_group(django_user_model, "viewer", "Viewers")
+
+
+@pytest.fixture
+def outsider(django_user_model) -> User:
+    """Can log in, but belongs to no group."""
+    return _user_in_group(django_user_model, "outsider", None)
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def viewer_client(viewer) -> Client:
+    client = Client()
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    client = Client()
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    return {"HX-Request": "true"}
+
+
+@pytest.fixture
+def company(db) -> Company:
+    return services.company_create(
+        name="Platypus Properties", description="Platypuses are venomous mammals"
+    )
