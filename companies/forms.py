@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from companies.models import DESCRIPTION_MAX_LENGTH
+from companies.models import DESCRIPTION_MAX_LENGTH, LinkSettings
 from companies.services import trim_name
 from companies.validators import NAME_MAX_LENGTH, validate_company_name
 
@@ -29,3 +29,17 @@ class CompanyForm(forms.Form):
         name = trim_name(self.cleaned_data["name"])
         validate_company_name(name)
         return name
+
+
+class LinkSettingsForm(forms.ModelForm):
+    class Meta:
+        model = LinkSettings
+        fields = ["redirect_url_template", "link_lifetime_days", "display_name"]
+        help_texts = {
+            "redirect_url_template": "Where end users land after Link. Leave empty to show "
+            "them a “You can close this window” page.",
+            "display_name": "Shown to end users on the Link pages: who is asking for access.",
+        }
+
+    def clean_redirect_url_template(self) -> str:
+        return self.cleaned_data["redirect_url_template"].strip()

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 from django.utils import timezone
 
 from companies.platforms import get_platform
+from companies.redirect_urls import validate_redirect_template
 from companies.validators import NAME_MAX_LENGTH, validate_company_name
 
 DESCRIPTION_MAX_LENGTH = 4000
+LINK_LIFETIME_MAX_DAYS = 365
 
 
 class Company(models.Model):
@@ -28,6 +36,10 @@ class Company(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Link URLs carry the version they were issued under; revoking bumps it, so every
+    # URL issued before stops working. link_issued_at starts the current URL's lifetime.
+    link_version = models.PositiveIntegerField(default=1, editable=False)
+    link_issued_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name_plural = "companies"
@@ -82,3 +94,95 @@ class DataConnection(models.Model):
     def platform_name(self) -> str:
         platform = get_platform(self.platform)
         return platform.name if platform else self.platform
+
+
+class LinkSettings(models.Model):
+    """Settings > Auth flow > Link: one row for the whole installation."""
+
+    redirect_url_template = models.CharField(
+        "redirect URL", max_length=2000, blank=True, validators=[validate_redirect_template]
+    )
+    link_lifetime_days = models.PositiveSmallIntegerField(
+        "Link URL lifetime (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(LINK_LIFETIME_MAX_DAYS)],
+    )
+    display_name = models.CharField(
+        "name shown to end users",
+        max_length=100,
+        default="Causeway",
+        validators=[ProhibitNullCharactersValidator()],
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Link settings"
+
+    def __str__(self) -> str:
+        return "Link settings"
+
+    @classmethod
+    def load(cls) -> LinkSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    @property
+    def link_lifetime(self) -> timedelta:
+        return timedelta(days=self.link_lifetime_days)
+
+
+class LinkAttempt(models.Model):
+    """One visit to a platform's consent screen through Link. Answering it is single use."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    connection = models.ForeignKey(
+        DataConnection, on_delete=models.CASCADE, related_name="link_attempts"
+    )
+    # Custom values from the Link URL's query string, for the redirect's placeholders.
+    params = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Link attempt {self.id}"
+
+
+class ActivityEntry(models.Model):
+    class ActorKind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        API_KEY = "api_key", "API key"
+        END_USER = "end_user", "End user via Link"
+        SYSTEM = "system", "System"
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="activity")
+    connection_id = models.UUIDField(null=True, blank=True)
+    action = models.CharField(max_length=50)
+    message = models.TextField()
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What the actor was called at the time: a user name, a key's name.
+    actor_name = models.CharField(max_length=150, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "activity entries"
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["company", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.created:%Y-%m-%d %H:%M} {self.message}"
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_kind == self.ActorKind.END_USER:
+            return "End user via Link"
+        if self.actor_kind == self.ActorKind.SYSTEM:
+            return "Causeway"
+        prefix = "API key" if self.actor_kind == self.ActorKind.API_KEY else ""
+        return f"{prefix} {self.actor_name}".strip()

@@ -1,17 +1,24 @@
 """Every write to companies and their connections goes through these functions.
 
-Views, the API, admin actions and tasks call them; none of them change models directly.
+Views, the API, admin actions and tasks call them; each records what it did in the
+company's activity log, naming the actor.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from companies.models import Company, DataConnection
+from companies import activity
+from companies.activity import Actor
+from companies.models import Company, DataConnection, LinkAttempt, LinkSettings
+from companies.platforms import Platform
+from companies.platforms.sandbox import ConsentResult
 
 COMPANY_ORDERINGS = {
     "name": ("name", "-created"),
@@ -20,6 +27,11 @@ COMPANY_ORDERINGS = {
     "-created": ("-created", "name"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
+Status = DataConnection.Status
+
+
+class ConnectionStateError(Exception):
+    """The connection is not in a state that allows this; the message says why."""
 
 
 def trim_name(name: str) -> str:
@@ -28,25 +40,45 @@ def trim_name(name: str) -> str:
 
 
 def company_create(
-    *, name: str, description: str = "", created_by: AbstractBaseUser | None = None
+    *, name: str, description: str = "", actor: Actor | None = None
 ) -> Company:
-    company = Company(name=trim_name(name), description=description, created_by=created_by)
+    actor = actor or Actor.system()
+    company = Company(name=trim_name(name), description=description, created_by=actor.user)
     company.full_clean()
-    company.save()
+    with transaction.atomic():
+        company.save()
+        activity.record(
+            company=company,
+            actor=actor,
+            action="company.created",
+            message=f"Created the company “{company.name}”.",
+        )
     return company
 
 
-def company_update(*, company: Company, name: str, description: str) -> Company:
+def company_update(
+    *, company: Company, name: str, description: str, actor: Actor | None = None
+) -> Company:
+    old_name = company.name
     company.name = trim_name(name)
     company.description = description
     company.full_clean()
-    company.save(update_fields=["name", "description"])
+    with transaction.atomic():
+        company.save(update_fields=["name", "description"])
+        renamed = f" (was “{old_name}”)" if old_name != company.name else ""
+        activity.record(
+            company=company,
+            actor=actor or Actor.system(),
+            action="company.updated",
+            message=f"Edited the name and description{renamed}.",
+        )
     return company
 
 
 @transaction.atomic
 def company_delete(*, company: Company) -> None:
-    # Connections go with the company (on_delete=CASCADE).
+    # Connections, Link attempts and the activity log go with the company (CASCADE);
+    # its Link URLs stop working because their company no longer exists.
     company.delete()
 
 
@@ -71,8 +103,202 @@ def companies_for_table(
         if company_id:
             match |= Q(id=company_id)
         companies = companies.filter(match)
-    if status in DataConnection.Status.values:
+    if status in Status.values:
         companies = companies.filter(
             Exists(DataConnection.objects.filter(company=OuterRef("pk"), status=status))
         )
     return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
+
+
+# Link URLs
+
+
+def link_url_renew(*, company: Company, actor: Actor) -> Company:
+    """A new Link URL with a fresh lifetime; URLs issued before keep working until they expire."""
+    company.link_issued_at = timezone.now()
+    with transaction.atomic():
+        company.save(update_fields=["link_issued_at"])
+        activity.record(
+            company=company, actor=actor, action="link.renewed", message="Issued a new Link URL."
+        )
+    return company
+
+
+def link_urls_revoke(*, company: Company, actor: Actor) -> Company:
+    """Every Link URL issued so far stops working; a new one is issued in their place."""
+    with transaction.atomic():
+        Company.objects.filter(pk=company.pk).update(
+            link_version=F("link_version") + 1, link_issued_at=timezone.now()
+        )
+        company.refresh_from_db(fields=["link_version", "link_issued_at"])
+        activity.record(
+            company=company,
+            actor=actor,
+            action="link.revoked",
+            message="Revoked every Link URL issued so far and issued a new one.",
+        )
+    return company
+
+
+def link_settings_update(
+    *,
+    redirect_url_template: str,
+    link_lifetime_days: int,
+    display_name: str,
+) -> LinkSettings:
+    link_settings = LinkSettings.load()
+    link_settings.redirect_url_template = redirect_url_template
+    link_settings.link_lifetime_days = link_lifetime_days
+    link_settings.display_name = display_name
+    link_settings.full_clean()
+    link_settings.save()
+    return link_settings
+
+
+# Connections
+
+
+def connection_create(*, company: Company, platform: Platform, actor: Actor) -> DataConnection:
+    """The company's connection for this platform, `PendingAuth`; an existing one is reused
+    (an unfinished, revoked or unlinked one goes back to `PendingAuth`, a linked one stays)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                connection, created = DataConnection.objects.select_for_update().get_or_create(
+                    company=company,
+                    platform=platform.key,
+                    defaults={"source_type": platform.source_type},
+                )
+        except IntegrityError:
+            # Two requests raced to create it: the other one won, use its row.
+            connection = DataConnection.objects.select_for_update().get(
+                company=company, platform=platform.key
+            )
+            created = False
+        if created:
+            activity.record(
+                company=company,
+                actor=actor,
+                action="connection.created",
+                connection=connection,
+                message=f"Started linking {platform.name} (PendingAuth).",
+            )
+        elif connection.status in (Status.DEAUTHORIZED, Status.UNLINKED):
+            previous = connection.status
+            connection.status = Status.PENDING_AUTH
+            connection.save(update_fields=["status"])
+            activity.record(
+                company=company,
+                actor=actor,
+                action="connection.relinking",
+                connection=connection,
+                message=f"Started re-linking {platform.name} (was {previous}).",
+            )
+    return connection
+
+
+def link_attempt_start(
+    *, company: Company, platform: Platform, params: Mapping[str, str]
+) -> LinkAttempt:
+    connection = connection_create(company=company, platform=platform, actor=Actor.end_user())
+    return LinkAttempt.objects.create(connection=connection, params=dict(params))
+
+
+def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataConnection | None:
+    """Apply the end user's answer once. Returns the connection, or None when the attempt
+    was already answered (a replayed form, or a second tab)."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = LinkAttempt.objects.filter(pk=attempt.pk, answered_at__isnull=True).update(
+            answered_at=now, status_code=result.status_code
+        )
+        if not claimed:
+            return None
+        connection = DataConnection.objects.select_for_update().get(pk=attempt.connection_id)
+        platform_name = connection.platform_name
+        if result.granted:
+            connection.status = Status.LINKED
+            connection.linked_at = now
+            connection.error_status_code = None
+            connection.error_message = ""
+            connection.errored_at = None
+            message = f"Linked {platform_name}."
+            action = "connection.linked"
+        elif result.status_code == 403:
+            message = f"The end user cancelled linking {platform_name}."
+            action = "connection.cancelled"
+        else:
+            connection.error_status_code = result.status_code
+            connection.error_message = result.error_message
+            connection.errored_at = now
+            message = f"Linking {platform_name} failed: {result.error_message}"
+            action = "connection.failed"
+        connection.save()
+        activity.record(
+            company=connection.company,
+            actor=Actor.end_user(),
+            action=action,
+            connection=connection,
+            message=message,
+        )
+    return connection
+
+
+def connection_deauthorize(*, connection: DataConnection, actor: Actor) -> DataConnection:
+    """The platform withdrew access (revoked by the user there, or expired)."""
+    with transaction.atomic():
+        connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
+        if connection.status != Status.LINKED:
+            raise ConnectionStateError(
+                f"Only a Linked connection can be revoked; this one is {connection.status}."
+            )
+        now = timezone.now()
+        connection.status = Status.DEAUTHORIZED
+        connection.error_status_code = 401
+        connection.error_message = f"Access was revoked at {connection.platform_name}."
+        connection.errored_at = now
+        connection.save()
+        activity.record(
+            company=connection.company,
+            actor=actor,
+            action="connection.deauthorized",
+            connection=connection,
+            message=f"{connection.platform_name} withdrew access (Deauthorized). "
+            "Send the user through Link again to re-link.",
+        )
+    return connection
+
+
+def connection_unlink(*, connection: DataConnection, actor: Actor) -> DataConnection:
+    with transaction.atomic():
+        connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
+        if connection.status != Status.LINKED:
+            raise ConnectionStateError(
+                f"Only a Linked connection can be unlinked; this one is {connection.status}."
+            )
+        connection.status = Status.UNLINKED
+        connection.save(update_fields=["status"])
+        activity.record(
+            company=connection.company,
+            actor=actor,
+            action="connection.unlinked",
+            connection=connection,
+            message=f"Unlinked {connection.platform_name}.",
+        )
+    return connection
+
+
+def connection_delete(*, connection: DataConnection, actor: Actor) -> None:
+    with transaction.atomic():
+        activity.record(
+            company=connection.company,
+            actor=actor,
+            action="connection.deleted",
+            connection=connection,
+            message=f"Deleted the {connection.platform_name} connection.",
+        )
+        connection.delete()
+
+
+def validation_message(error: ValidationError) -> str:
+    return " ".join(error.messages)

@@ -33,7 +33,8 @@ def forbidden_name_characters(name: str) -> list[str]:
 
 def validate_company_name(name: str) -> None:
     if not name.strip():
-        raise ValidationError("Enter a company name.", code="blank")
+        # Not code="blank": a model field would put its own message in place of this one.
+        raise ValidationError("Enter a company name.", code="empty")
     if name != name.strip(" "):
         raise ValidationError(
             "The company name may not start or end with a space.", code="untrimmed"

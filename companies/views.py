@@ -4,14 +4,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from companies import services
-from companies.forms import CompanyForm
-from companies.models import Company, DataConnection
+from companies.activity import Actor
+from companies.forms import CompanyForm, LinkSettingsForm
+from companies.link_urls import expires_at, link_url_for
+from companies.models import Company, DataConnection, LinkSettings
+from companies.redirect_urls import (
+    BUILT_IN_PLACEHOLDERS,
+    fill_redirect_url,
+    placeholders_in,
+    validate_redirect_template,
+)
 
 PAGE_SIZE = 25
 
@@ -60,7 +69,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
         context = {**_table_context(request), "form": form}
         return render(request, "companies/list.html", context, status=400)
 
-    company = services.company_create(**form.cleaned_data, created_by=request.user)
+    company = services.company_create(**form.cleaned_data, actor=Actor.staff(request.user))
     if request.htmx:
         # A cleared form, plus the new row put on top of the table out of band.
         context = {"form": CompanyForm(), "company": company, "created": True}
@@ -74,7 +83,8 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company_detail(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
-    return render(request, "companies/detail.html", {"company": company})
+    context = {"company": company, **_lifecycle_context(company)}
+    return render(request, "companies/detail.html", context)
 
 
 @login_required
@@ -85,7 +95,9 @@ def company_edit(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = CompanyForm(request.POST)
         if form.is_valid():
-            services.company_update(company=company, **form.cleaned_data)
+            services.company_update(
+                company=company, **form.cleaned_data, actor=Actor.staff(request.user)
+            )
             if request.htmx:
                 return render(request, "companies/detail.html#details", {"company": company})
             messages.success(request, f"Saved company “{company.name}”.")
@@ -114,3 +126,167 @@ def company_delete(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
         # The row is swapped out; the message arrives out of band.
         return render(request, "companies/list.html#deleted")
     return redirect("companies:list")
+
+
+# Link URLs, connections and the activity log on the company page
+
+
+def _get_connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnection:
+    return get_object_or_404(
+        DataConnection.objects.select_related("company"), pk=connection_id, company_id=company_id
+    )
+
+
+def _lifecycle_response(request: HttpRequest, company: Company) -> HttpResponse:
+    """After an action: the lifecycle region for HTMX, the company page otherwise."""
+    if request.htmx:
+        company = _get_company(company.id)
+        context = {"company": company, **_lifecycle_context(company)}
+        return render(request, "companies/detail.html#lifecycle", context)
+    return redirect("companies:detail", company_id=company.id)
+
+
+def _lifecycle_context(company: Company) -> dict:
+    link_settings = LinkSettings.load()
+    return {
+        "link_url": link_url_for(company),
+        "link_expires": expires_at(company, link_settings),
+        "activity": company.activity.all()[:50],
+    }
+
+
+@login_required
+@permission_required("companies.change_company", raise_exception=True)
+@require_POST
+def link_url_renew(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
+    company = services.link_url_renew(
+        company=_get_company(company_id), actor=Actor.staff(request.user)
+    )
+    messages.success(request, "Issued a new Link URL.")
+    return _lifecycle_response(request, company)
+
+
+@login_required
+@permission_required("companies.change_company", raise_exception=True)
+@require_POST
+def link_urls_revoke(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
+    company = services.link_urls_revoke(
+        company=_get_company(company_id), actor=Actor.staff(request.user)
+    )
+    messages.success(request, "Revoked every Link URL issued so far. A new one is shown.")
+    return _lifecycle_response(request, company)
+
+
+def _connection_action(request, company_id, connection_id, action, done: str) -> HttpResponse:
+    connection = _get_connection(company_id, connection_id)
+    try:
+        action(connection=connection, actor=Actor.staff(request.user))
+    except services.ConnectionStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done.format(platform=connection.platform_name))
+    return _lifecycle_response(request, connection.company)
+
+
+@login_required
+@permission_required("companies.change_dataconnection", raise_exception=True)
+@require_POST
+def connection_deauthorize(
+    request: HttpRequest, company_id: uuid.UUID, connection_id: uuid.UUID
+) -> HttpResponse:
+    return _connection_action(
+        request,
+        company_id,
+        connection_id,
+        services.connection_deauthorize,
+        "{platform} (sandbox) withdrew access: the connection is Deauthorized.",
+    )
+
+
+@login_required
+@permission_required("companies.change_dataconnection", raise_exception=True)
+@require_POST
+def connection_unlink(
+    request: HttpRequest, company_id: uuid.UUID, connection_id: uuid.UUID
+) -> HttpResponse:
+    return _connection_action(
+        request, company_id, connection_id, services.connection_unlink, "Unlinked {platform}."
+    )
+
+
+@login_required
+@permission_required("companies.delete_dataconnection", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def connection_delete(
+    request: HttpRequest, company_id: uuid.UUID, connection_id: uuid.UUID
+) -> HttpResponse:
+    connection = _get_connection(company_id, connection_id)
+    if request.method == "GET":
+        return render(request, "companies/connection_delete.html", {"connection": connection})
+    services.connection_delete(connection=connection, actor=Actor.staff(request.user))
+    messages.success(request, f"Deleted the {connection.platform_name} connection.")
+    return _lifecycle_response(request, connection.company)
+
+
+# Settings > Auth flow > Link
+
+EXAMPLE_COMPANY_ID = uuid.UUID("8f74269c-6cbf-4c5e-9b93-599965a7fd49")
+EXAMPLE_CONNECTION_ID = uuid.UUID("2e2eb431-c1fa-4dc9-93fa-d29781c12bcd")
+
+
+def _redirect_previews(template: str) -> list[tuple[str, str]]:
+    values = {
+        "companyId": EXAMPLE_COMPANY_ID,
+        "connectionId": EXAMPLE_CONNECTION_ID,
+        "platform": "xero",
+        "platformName": "Xero",
+        "sourceType": "Accounting",
+    }
+    custom = {name: f"example-{name}" for name in placeholders_in(template)}
+    return [
+        (
+            "Linked",
+            fill_redirect_url(template, {**values, "statusCode": 200, "errorMessage": ""}, custom),
+        ),
+        (
+            "Cancelled",
+            fill_redirect_url(
+                template, {**values, "statusCode": 403, "errorMessage": "User cancelled."}, custom
+            ),
+        ),
+    ]
+
+
+@login_required
+@permission_required("companies.change_linksettings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def link_settings(request: HttpRequest) -> HttpResponse:
+    current = LinkSettings.load()
+    form = LinkSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.link_settings_update(**form.cleaned_data)
+        messages.success(request, "Saved the Link settings.")
+        return redirect("settings:link")
+    template = form["redirect_url_template"].value() or ""
+    context = {
+        "form": form,
+        "previews": _redirect_previews(template) if not form.errors else [],
+        "built_in": BUILT_IN_PLACEHOLDERS,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "companies/link_settings.html", context, status=status)
+
+
+@login_required
+@permission_required("companies.change_linksettings", raise_exception=True)
+@require_GET
+def link_settings_preview(request: HttpRequest) -> HttpResponse:
+    template = request.GET.get("redirect_url_template", "").strip()
+    error = ""
+    try:
+        validate_redirect_template(template)
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+    context = {"previews": [] if error or not template else _redirect_previews(template),
+               "preview_error": error}
+    return render(request, "companies/link_settings.html#preview", context)

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from companies import views as company_views
 from portal import views
+
+settings_patterns = [
+    path("", views.settings_index, name="index"),
+    path("link/", company_views.link_settings, name="link"),
+    path("link/preview/", company_views.link_settings_preview, name="link-preview"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +20,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("companies/", include("companies.urls")),
+    path("settings/", include((settings_patterns, "settings"))),
+    path("link/", include("companies.urls_link")),
     path("admin/", admin.site.urls),
 ]

@@ -1,16 +1,27 @@
 """The platforms a company can link: a registry in code, not a table.
 
-Each platform is one small module in this package that calls `register()`.
+Adding a platform is adding one module to this package that calls `register()`;
+every module here is imported when the package is.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
 
 
 class SourceType:
     ACCOUNTING = "Accounting"
     PAYROLL = "Payroll"
+
+
+DEFAULT_SCOPES = (
+    "Company profile",
+    "Chart of accounts",
+    "Customers and suppliers",
+    "Invoices, bills and payments",
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,21 @@ class Platform:
     name: str
     source_type: str
     colour: str  # brand colour, used on badges and the sandbox consent screen
+    scopes: tuple[str, ...] = field(default=DEFAULT_SCOPES)
+
+    @property
+    def text_colour(self) -> str:
+        """Black or white, whichever reads better on the brand colour (WCAG contrast)."""
+        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+    @property
+    def adapter(self):
+        from companies.platforms.sandbox import SandboxAdapter
+
+        return SandboxAdapter(self)
 
 
 _registry: dict[str, Platform] = {}
@@ -43,5 +69,6 @@ def platform_choices() -> list[tuple[str, str]]:
     return [(p.key, p.name) for p in all_platforms()]
 
 
-# Importing the modules registers them.
-from companies.platforms import freeagent, quickbooks_online, sage, xero  # noqa: E402, F401
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "sandbox":
+        importlib.import_module(f"{__name__}.{_module.name}")

@@ -1,0 +1,47 @@
+"""Who did something, and writing it to a company's activity log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from companies.models import ActivityEntry, Company, DataConnection
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str
+    name: str = ""
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def staff(cls, user: AbstractBaseUser) -> Actor:
+        return cls(kind=ActivityEntry.ActorKind.STAFF, name=user.get_username(), user=user)
+
+    @classmethod
+    def end_user(cls) -> Actor:
+        return cls(kind=ActivityEntry.ActorKind.END_USER)
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(kind=ActivityEntry.ActorKind.SYSTEM)
+
+
+def record(
+    *,
+    company: Company,
+    actor: Actor,
+    action: str,
+    message: str,
+    connection: DataConnection | None = None,
+) -> ActivityEntry:
+    return ActivityEntry.objects.create(
+        company=company,
+        connection_id=connection.id if connection else None,
+        action=action,
+        message=message,
+        actor_kind=actor.kind,
+        actor_user=actor.user if actor.user and actor.user.pk else None,
+        actor_name=actor.name[:150],
+    )

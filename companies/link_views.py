@@ -1,0 +1,160 @@
+"""The hosted Link flow: public pages for a company's end users, reached by a Link URL.
+
+No login: the signed token in the URL is the credential. Every failure is a friendly page.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from companies import services
+from companies.link_urls import LinkTokenError, company_for_token
+from companies.models import Company, DataConnection, LinkAttempt, LinkSettings
+from companies.platforms import all_platforms, get_platform
+from companies.platforms.sandbox import ALLOW, CANCEL, SIMULATE_ERROR
+from companies.redirect_urls import PLACEHOLDER_NAME, fill_redirect_url
+
+FILTER_PARAM = "_filter"  # cannot clash with a custom placeholder: those start with a letter
+MAX_CUSTOM_PARAMS = 20
+MAX_CUSTOM_VALUE_LENGTH = 500
+
+
+class BadLinkRequest(Exception):
+    pass
+
+
+def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    context = {"title": title, "message": message}
+    return render(request, "link/error.html", context, status=status)
+
+
+def _custom_params(request: HttpRequest) -> dict[str, str]:
+    """Custom values for the redirect's placeholders, from the Link URL's query string."""
+    params = {}
+    for name, value in request.GET.items():
+        if name == FILTER_PARAM:
+            continue
+        if not PLACEHOLDER_NAME.fullmatch(name) or name.startswith("_"):
+            raise BadLinkRequest(f"“{name[:40]}” is not a parameter name this link accepts.")
+        if len(value) > MAX_CUSTOM_VALUE_LENGTH or not value.isprintable():
+            raise BadLinkRequest(f"The value of “{name}” is too long or holds control characters.")
+        params[name] = value
+    if len(params) > MAX_CUSTOM_PARAMS:
+        raise BadLinkRequest(f"A link may carry at most {MAX_CUSTOM_PARAMS} parameters.")
+    return params
+
+
+def _company_or_error(
+    request: HttpRequest, token: str
+) -> tuple[Company | None, LinkSettings, HttpResponse | None]:
+    link_settings = LinkSettings.load()
+    try:
+        return company_for_token(token, link_settings), link_settings, None
+    except LinkTokenError as error:
+        return None, link_settings, _error_page(request, error.status, error.title, error.message)
+
+
+@require_http_methods(["GET", "POST"])
+def link_start(request: HttpRequest, token: str) -> HttpResponse:
+    company, link_settings, error = _company_or_error(request, token)
+    if error:
+        return error
+    try:
+        params = _custom_params(request)
+    except BadLinkRequest as bad:
+        return _error_page(request, 400, "This link is not valid", str(bad))
+
+    if request.method == "POST":
+        platform = get_platform(request.POST.get("platform", ""))
+        if platform is None:
+            return _error_page(
+                request, 400, "Unknown platform", "Go back and choose one of the listed platforms."
+            )
+        attempt = services.link_attempt_start(company=company, platform=platform, params=params)
+        return redirect("link:consent", token=token, attempt_id=attempt.id)
+
+    search = request.GET.get(FILTER_PARAM, "")[:100].strip()
+    platforms = [p for p in all_platforms() if search.lower() in p.name.lower()]
+    linked = set(
+        company.connections.filter(status=DataConnection.Status.LINKED).values_list(
+            "platform", flat=True
+        )
+    )
+    context = {
+        "company": company,
+        "link_settings": link_settings,
+        "platforms": platforms,
+        "linked": linked,
+        "search": search,
+        "params": params,
+        "filter_param": FILTER_PARAM,
+    }
+    if request.htmx:
+        return render(request, "link/start.html#platform-list", context)
+    return render(request, "link/start.html", context)
+
+
+def _attempt_for(company: Company, attempt_id: uuid.UUID) -> LinkAttempt | None:
+    return (
+        LinkAttempt.objects.select_related("connection")
+        .filter(pk=attempt_id, connection__company=company)
+        .first()
+    )
+
+
+def _redirect_url(link_settings: LinkSettings, attempt: LinkAttempt, error: str) -> str:
+    connection = attempt.connection
+    platform = get_platform(connection.platform)
+    values = {
+        "companyId": connection.company_id,
+        "connectionId": connection.id,
+        "platform": connection.platform,
+        "platformName": platform.name if platform else connection.platform,
+        "sourceType": connection.source_type,
+        "statusCode": attempt.status_code,
+        "errorMessage": error,
+    }
+    return fill_redirect_url(link_settings.redirect_url_template, values, attempt.params)
+
+
+@require_http_methods(["GET", "POST"])
+def link_consent(request: HttpRequest, token: str, attempt_id: uuid.UUID) -> HttpResponse:
+    company, link_settings, error = _company_or_error(request, token)
+    if error:
+        return error
+    attempt = _attempt_for(company, attempt_id)
+    if attempt is None:
+        return _error_page(
+            request, 404, "Not found", "This step of linking does not exist. Start again from your link."
+        )
+    platform = get_platform(attempt.connection.platform)
+    if platform is None:
+        return _error_page(
+            request, 410, "Platform unavailable", "This platform can no longer be linked."
+        )
+    context = {"company": company, "link_settings": link_settings, "platform": platform,
+               "attempt": attempt, "token": token}
+
+    if request.method == "GET":
+        template = "link/finished.html" if attempt.answered_at else "link/consent.html"
+        return render(request, template, context)
+
+    choice = request.POST.get("choice")
+    if choice not in (ALLOW, CANCEL, SIMULATE_ERROR):
+        return _error_page(request, 400, "Unknown answer", "Choose Allow or Cancel.")
+    result = platform.adapter.answer_consent(choice)
+    connection = services.link_attempt_answer(attempt=attempt, result=result)
+    if connection is None:
+        # Replayed, or answered in another tab: nothing changes a second time.
+        attempt.refresh_from_db()
+        return render(request, "link/finished.html", {**context, "already": True}, status=409)
+
+    attempt.refresh_from_db()
+    if link_settings.redirect_url_template:
+        url = _redirect_url(link_settings, attempt, result.error_message)
+        return HttpResponseRedirect(url)
+    return redirect("link:consent", token=token, attempt_id=attempt.id)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from companies import services
+from companies.activity import Actor
+from companies.models import ActivityEntry, Company, DataConnection
+from tests.link.conftest import path_of
+from tests.link.test_journey import answer, choose
+
+pytestmark = pytest.mark.django_db
+
+
+def _connection_url(connection: DataConnection, action: str) -> str:
+    return f"/companies/{connection.company_id}/connections/{connection.id}/{action}/"
+
+
+@pytest.fixture
+def linked(company) -> DataConnection:
+    return DataConnection.objects.create(
+        company=company, platform="xero", source_type="Accounting", status="Linked"
+    )
+
+
+def link_through_link_flow(client, company: Company, platform: str = "xero") -> None:
+    from companies.link_urls import link_url_for
+
+    chosen = choose(client, path_of(link_url_for(company)), platform)
+    answer(client, chosen["Location"], "allow")
+
+
+class TestLifecycle:
+    def test_pending_linked_deauthorized_relinked_unlinked(self, company, end_user, manager_client):
+        link_through_link_flow(end_user, company)
+        connection = DataConnection.objects.get(company=company)
+        assert connection.status == "Linked"
+        first_id = connection.id
+
+        response = manager_client.post(_connection_url(connection, "deauthorize"), follow=True)
+        assert "withdrew access" in response.content.decode()
+        connection.refresh_from_db()
+        assert connection.status == "Deauthorized"
+
+        link_through_link_flow(end_user, company)
+        connection.refresh_from_db()
+        assert connection.status == "Linked"
+        assert DataConnection.objects.get(company=company).id == first_id
+        assert Company.objects.count() == 1
+
+        manager_client.post(_connection_url(connection, "unlink"))
+        connection.refresh_from_db()
+        assert connection.status == "Unlinked"
+
+        log = list(ActivityEntry.objects.filter(company=company).order_by("id"))
+        assert [entry.action for entry in log] == [
+            "company.created",
+            "connection.created",
+            "connection.linked",
+            "connection.deauthorized",
+            "connection.relinking",
+            "connection.linked",
+            "connection.unlinked",
+        ]
+        assert log[3].actor_label == "manager"
+        assert log[2].actor_label == "End user via Link"
+
+    def test_only_a_linked_connection_can_be_unlinked(self, company, manager_client):
+        pending = DataConnection.objects.create(company=company, platform="sage", source_type="Accounting")
+        response = manager_client.post(_connection_url(pending, "unlink"), follow=True)
+        assert "Only a Linked connection can be unlinked" in response.content.decode()
+        pending.refresh_from_db()
+        assert pending.status == "PendingAuth"
+
+
+class TestCompanyPage:
+    def test_it_shows_link_url_connections_and_timeline(self, manager_client, company, linked):
+        services.connection_deauthorize(connection=linked, actor=Actor.system())
+        body = manager_client.get(f"/companies/{company.id}/").content.decode()
+        assert re.search(r"http://127\.0\.0\.1:8000/link/[^/]+/", body)
+        assert "New Link URL" in body and "Revoke Link URLs" in body
+        assert "Deauthorized" in body
+        assert "401: Access was revoked at Xero." in body
+        assert "Xero withdrew access" in body  # timeline
+
+    def test_new_link_url_via_htmx_swaps_the_region(self, manager_client, company, htmx_headers):
+        company.link_issued_at = company.link_issued_at.replace(year=company.link_issued_at.year - 1)
+        company.save()
+        before = manager_client.get(f"/companies/{company.id}/").content.decode()
+        old_url = re.search(r'id="link-url">([^<]+)<', before).group(1)
+        response = manager_client.post(f"/companies/{company.id}/link-url/renew/", headers=htmx_headers)
+        body = response.content.decode()
+        assert body.lstrip().startswith('<div id="lifecycle"')
+        assert "Issued a new Link URL." in body
+        assert old_url not in body
+
+    def test_revoke_link_urls(self, manager_client, company, end_user):
+        from companies.link_urls import link_url_for
+
+        old = path_of(link_url_for(company))
+        response = manager_client.post(f"/companies/{company.id}/link-url/revoke/")
+        assert response.status_code == 302
+        assert end_user.get(old).status_code == 410
+
+    def test_delete_connection_with_confirmation(self, manager_client, linked):
+        page = manager_client.get(_connection_url(linked, "delete"))
+        assert b"Delete the Xero connection of" in page.content
+        response = manager_client.post(_connection_url(linked, "delete"), follow=True)
+        assert b"Deleted the Xero connection." in response.content
+        assert not DataConnection.objects.filter(pk=linked.pk).exists()
+
+    def test_viewers_cannot_change_connections(self, viewer_client, linked):
+        for action in ("deauthorize", "unlink", "delete"):
+            assert viewer_client.post(_connection_url(linked, action)).status_code == 403
+        assert viewer_client.post(f"/companies/{linked.company_id}/link-url/revoke/").status_code == 403
+        linked.refresh_from_db()
+        assert linked.status == "Linked"
+        body = viewer_client.get(f"/companies/{linked.company_id}/").content.decode()
+        assert "Revoke at platform" not in body and "Revoke Link URLs" not in body
+
+    def test_a_connection_of_another_company_is_404(self, manager_client, linked):
+        other = services.company_create(name="Other")
+        url = f"/companies/{other.id}/connections/{linked.id}/unlink/"
+        assert manager_client.post(url).status_code == 404
+
+    def test_actions_reject_get(self, manager_client, linked):
+        assert manager_client.get(_connection_url(linked, "unlink")).status_code == 405

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from companies.models import ActivityEntry, DataConnection
+
+pytestmark = pytest.mark.django_db
+
+
+def _csrf(response) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+
+
+def choose(end_user, link_path: str, platform: str):
+    page = end_user.get(link_path)
+    return end_user.post(link_path, {"platform": platform, "csrfmiddlewaretoken": _csrf(page)})
+
+
+def answer(end_user, consent_path: str, choice: str):
+    page = end_user.get(consent_path)
+    return end_user.post(consent_path, {"choice": choice, "csrfmiddlewaretoken": _csrf(page)})
+
+
+class TestLinkStart:
+    def test_it_shows_who_asks_the_company_and_the_platforms(self, end_user, link_path, company):
+        response = end_user.get(link_path)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Causeway" in body
+        assert company.name in body
+        for name in ("Xero", "QuickBooks Online", "Sage Business Cloud Accounting", "FreeAgent"):
+            assert name in body
+
+    def test_the_filter_box_narrows_the_platforms(self, end_user, link_path):
+        response = end_user.get(link_path + "?_filter=quick")
+        body = response.content.decode()
+        assert "QuickBooks Online" in body
+        assert "FreeAgent" not in body
+
+    def test_it_marks_platforms_already_linked(self, end_user, link_path, company):
+        DataConnection.objects.create(
+            company=company, platform="xero", source_type="Accounting", status="Linked"
+        )
+        body = end_user.get(link_path).content.decode()
+        assert re.search(r"Xero</span>\s*<span[^>]*>Accounting · <span class=\"badge status-linked\">Linked", body)
+
+
+class TestJourney:
+    def test_allow_links_and_redirects_with_placeholders(
+        self, end_user, link_path, company, redirect_settings
+    ):
+        chosen = choose(end_user, link_path + "?customerId=cust%20123%26x", "xero")
+        assert chosen.status_code == 302
+        connection = DataConnection.objects.get(company=company, platform="xero")
+        assert connection.status == "PendingAuth"
+
+        consent = end_user.get(chosen["Location"])
+        assert consent.status_code == 200
+        assert b"Xero" in consent.content and b"Sandbox" in consent.content
+
+        done = answer(end_user, chosen["Location"], "allow")
+        assert done.status_code == 302
+        url = urlsplit(done["Location"])
+        assert (url.scheme, url.netloc, url.path) == ("https", "example.com", "/linked")
+        query = parse_qs(url.query, keep_blank_values=True)
+        assert query["company"] == [str(company.id)]
+        assert query["connection"] == [str(connection.id)]
+        assert query["platform"] == ["xero"]
+        assert query["name"] == ["Xero"]
+        assert query["type"] == ["Accounting"]
+        assert query["status"] == ["200"]
+        assert query["error"] == [""]
+        assert query["customer"] == ["cust 123&x"]
+        connection.refresh_from_db()
+        assert connection.status == "Linked"
+        assert connection.linked_at is not None
+
+    def test_cancel_stays_pending_and_says_so(self, end_user, link_path, company, redirect_settings):
+        chosen = choose(end_user, link_path, "sage")
+        done = answer(end_user, chosen["Location"], "cancel")
+        query = parse_qs(urlsplit(done["Location"]).query, keep_blank_values=True)
+        assert query["status"] == ["403"]
+        assert query["error"] == ["User cancelled."]
+        assert query["customer"] == [""]  # no custom value on the Link URL
+        connection = DataConnection.objects.get(company=company, platform="sage")
+        assert connection.status == "PendingAuth"
+
+    def test_a_simulated_platform_error_redirects_with_500(
+        self, end_user, link_path, company, redirect_settings
+    ):
+        chosen = choose(end_user, link_path, "freeagent")
+        done = answer(end_user, chosen["Location"], "error")
+        query = parse_qs(urlsplit(done["Location"]).query)
+        assert query["status"] == ["500"]
+        assert "FreeAgent" in query["error"][0]
+        connection = DataConnection.objects.get(company=company, platform="freeagent")
+        assert connection.error_status_code == 500
+
+    def test_without_a_redirect_url_it_says_close_the_window(self, end_user, link_path, company):
+        chosen = choose(end_user, link_path, "xero")
+        done = answer(end_user, chosen["Location"], "allow")
+        assert done.status_code == 302
+        page = end_user.get(done["Location"])
+        assert b"You can close this window" in page.content
+        assert b"Xero is connected" in page.content
+
+    def test_the_consent_post_is_single_use(self, end_user, link_path, company):
+        chosen = choose(end_user, link_path, "xero")
+        page = end_user.get(chosen["Location"])
+        token = _csrf(page)
+        first = end_user.post(chosen["Location"], {"choice": "allow", "csrfmiddlewaretoken": token})
+        replay = end_user.post(chosen["Location"], {"choice": "cancel", "csrfmiddlewaretoken": token})
+        assert first.status_code == 302
+        assert replay.status_code == 409
+        assert b"already answered" in replay.content
+        assert DataConnection.objects.get(company=company).status == "Linked"
+
+    def test_two_tabs_leave_one_connection(self, end_user, link_path, company):
+        first = choose(end_user, link_path, "xero")
+        second = choose(end_user, link_path, "xero")
+        assert first["Location"] != second["Location"]
+        answer(end_user, first["Location"], "allow")
+        answer(end_user, second["Location"], "allow")
+        assert DataConnection.objects.filter(company=company, platform="xero").count() == 1
+
+    def test_the_consent_post_needs_csrf(self, end_user, link_path):
+        chosen = choose(end_user, link_path, "xero")
+        response = end_user.post(chosen["Location"], {"choice": "allow"})
+        assert response.status_code == 403
+
+    def test_an_unknown_platform_is_a_clear_400(self, end_user, link_path):
+        response = choose(end_user, link_path, "nope")
+        assert response.status_code == 400
+        assert b"Unknown platform" in response.content
+
+    def test_the_activity_log_names_the_end_user(self, end_user, link_path, company):
+        chosen = choose(end_user, link_path, "xero")
+        answer(end_user, chosen["Location"], "allow")
+        entry = ActivityEntry.objects.filter(company=company).first()
+        assert entry.message == "Linked Xero."
+        assert entry.actor_label == "End user via Link"
+
+    def test_a_bad_custom_parameter_is_a_clear_400(self, end_user, link_path):
+        response = end_user.get(link_path + "?bad%20name=1")
+        assert response.status_code == 400
+        assert b"not a parameter name" in response.content
+        response = end_user.get(link_path + "?customerId=" + "x" * 600)
+        assert response.status_code == 400
+

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+
+from companies.models import LinkSettings
+
+pytestmark = pytest.mark.django_db
+
+URL = "/settings/link/"
+VALID = {
+    "redirect_url_template": "https://example.com/linked?company={companyId}&c={customerId}",
+    "link_lifetime_days": "14",
+    "display_name": "Acme Lending",
+}
+
+
+class TestLinkSettingsPage:
+    def test_it_works(self, manager_client):
+        response = manager_client.get(URL)
+        assert response.status_code == 200
+        assert b"Redirect URL" in response.content
+        assert b"{companyId}" in response.content
+
+    def test_it_requires_login(self, client):
+        response = client.get(URL)
+        assert response.status_code == 302
+        assert response["Location"] == f"/login/?next={URL}"
+
+    def test_it_checks_permission(self, viewer_client):
+        assert viewer_client.get(URL).status_code == 403
+        assert viewer_client.post(URL, VALID).status_code == 403
+        assert LinkSettings.load().display_name == "Causeway"
+
+    def test_it_saves(self, manager_client):
+        response = manager_client.post(URL, VALID, follow=True)
+        assert b"Saved the Link settings." in response.content
+        saved = LinkSettings.load()
+        assert saved.redirect_url_template == VALID["redirect_url_template"]
+        assert saved.link_lifetime_days == 14
+        assert saved.display_name == "Acme Lending"
+
+    @pytest.mark.parametrize(
+        ("template", "says"),
+        [
+            ("javascript:alert(1)", "http:// or https://"),
+            ("//evil.example", "http:// or https://"),
+            ("http://{companyId}.example", "not in the host"),
+            ("https://example.com/{companyId", "never closed"),
+        ],
+    )
+    def test_it_refuses_bad_templates_with_a_clear_error(self, manager_client, template, says):
+        response = manager_client.post(URL, {**VALID, "redirect_url_template": template})
+        assert response.status_code == 400
+        assert says in response.content.decode()
+        assert LinkSettings.load().redirect_url_template == ""
+
+    @pytest.mark.parametrize("days", ["0", "366", "abc", "-1", ""])
+    def test_it_refuses_a_bad_lifetime(self, manager_client, days):
+        response = manager_client.post(URL, {**VALID, "link_lifetime_days": days})
+        assert response.status_code == 400
+        assert LinkSettings.load().link_lifetime_days == 7
+
+    def test_nul_bytes_and_huge_strings_are_refused(self, manager_client):
+        response = manager_client.post(URL, {**VALID, "display_name": "A\x00B"})
+        assert response.status_code == 400
+        response = manager_client.post(URL, {**VALID, "display_name": "x" * 5000})
+        assert response.status_code == 400
+
+    def test_an_empty_template_means_no_redirect(self, manager_client):
+        manager_client.post(URL, {**VALID, "redirect_url_template": ""})
+        assert LinkSettings.load().redirect_url_template == ""
+
+
+class TestPreview:
+    def test_it_fills_an_example(self, manager_client, htmx_headers):
+        response = manager_client.get(
+            "/settings/link/preview/",
+            {"redirect_url_template": "https://e.com/?c={companyId}&s={statusCode}&x={customerId}"},
+            headers=htmx_headers,
+        )
+        body = response.content.decode()
+        assert "https://e.com/?c=8f74269c-6cbf-4c5e-9b93-599965a7fd49&amp;s=200&amp;x=example-customerId" in body
+        assert "s=403" in body
+        assert "<html" not in body
+
+    def test_it_shows_the_error(self, manager_client, htmx_headers):
+        response = manager_client.get(
+            "/settings/link/preview/",
+            {"redirect_url_template": "http://{companyId}.example"},
+            headers=htmx_headers,
+        )
+        assert b"not in the host" in response.content
+
+    def test_it_checks_permission(self, viewer_client):
+        assert viewer_client.get("/settings/link/preview/").status_code == 403

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from companies import services
+from companies.activity import Actor
+from companies.link_urls import link_url_for
+from companies.models import LinkSettings
+from tests.link.conftest import path_of
+
+pytestmark = pytest.mark.django_db
+
+
+class TestLinkUrl:
+    def test_it_is_built_on_the_public_base_url(self, company, settings):
+        settings.PUBLIC_BASE_URL = "https://link.example.com"
+        assert link_url_for(company).startswith("https://link.example.com/link/")
+
+    def test_it_names_the_company(self, end_user, company, link_path):
+        assert company.name.encode() in end_user.get(link_path).content
+
+    def test_it_expires_after_the_configured_lifetime(self, end_user, company):
+        company.link_issued_at = timezone.now() - timedelta(days=8)
+        company.save()
+        response = end_user.get(path_of(link_url_for(company)))
+        assert response.status_code == 410
+        assert b"This link has expired" in response.content
+
+    def test_the_lifetime_comes_from_link_settings(self, end_user, company):
+        link_settings = LinkSettings.load()
+        link_settings.link_lifetime_days = 30
+        link_settings.save()
+        company.link_issued_at = timezone.now() - timedelta(days=8)
+        company.save()
+        assert end_user.get(path_of(link_url_for(company))).status_code == 200
+
+    def test_revoking_kills_every_url_issued_so_far(self, end_user, company, manager):
+        old = path_of(link_url_for(company))
+        services.link_urls_revoke(company=company, actor=Actor.staff(manager))
+        response = end_user.get(old)
+        assert response.status_code == 410
+        assert b"withdrawn" in response.content
+        assert end_user.get(path_of(link_url_for(company))).status_code == 200
+
+    def test_a_new_url_leaves_the_old_one_working(self, end_user, company, manager):
+        company.link_issued_at = timezone.now() - timedelta(seconds=5)
+        company.save()
+        old = path_of(link_url_for(company))
+        services.link_url_renew(company=company, actor=Actor.staff(manager))
+        assert path_of(link_url_for(company)) != old
+        assert end_user.get(old).status_code == 200
+
+    def test_a_tampered_token_is_refused(self, end_user, link_path):
+        tampered = link_path.replace("/link/", "/link/0", 1)
+        response = end_user.get(tampered)
+        assert response.status_code == 400
+        assert b"This link is not valid" in response.content
+
+    @pytest.mark.parametrize(
+        "token", ["garbage", "a" * 500, "abc:def", "%00", "1.2.3:xyz", "..:"]
+    )
+    def test_malformed_tokens_get_a_friendly_page(self, end_user, token):
+        response = end_user.get(f"/link/{token}/")
+        assert response.status_code == 400
+        assert b"This link is not valid" in response.content
+
+    def test_a_deleted_company_makes_its_urls_dead(self, end_user, company, link_path):
+        services.company_delete(company=company)
+        response = end_user.get(link_path)
+        assert response.status_code == 410
+        assert b"no longer exists" in response.content
+
+    def test_a_deleted_company_cannot_finish_consent(self, end_user, company, link_path):
+        page = end_user.get(link_path)
+        chosen = end_user.post(
+            link_path, {"platform": "xero", "csrfmiddlewaretoken": page.cookies["csrftoken"].value}
+        )
+        services.company_delete(company=company)
+        assert end_user.get(chosen["Location"]).status_code == 410
