@@ -20,6 +20,11 @@ class Actor:
         return cls(kind=ActivityEntry.ActorKind.STAFF, name=user.get_username(), user=user)
 
     @classmethod
+    def api_key(cls, api_key: object) -> Actor:
+        # str(api_key) is its name and prefix, never the secret.
+        return cls(kind=ActivityEntry.ActorKind.API_KEY, name=str(api_key))
+
+    @classmethod
     def end_user(cls) -> Actor:
         return cls(kind=ActivityEntry.ActorKind.END_USER)
 

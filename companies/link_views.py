@@ -18,7 +18,9 @@ from companies.platforms import all_platforms, get_platform
 from companies.platforms.sandbox import ALLOW, CANCEL, SIMULATE_ERROR
 from companies.redirect_urls import PLACEHOLDER_NAME, fill_redirect_url
 
-FILTER_PARAM = "_filter"  # cannot clash with a custom placeholder: those start with a letter
+# Our own query parameters start with "_", so they cannot clash with custom placeholders.
+FILTER_PARAM = "_filter"  # the platform filter box
+PLATFORM_PARAM = "_platform"  # a connection's linkUrl offers just its platform
 MAX_CUSTOM_PARAMS = 20
 MAX_CUSTOM_VALUE_LENGTH = 500
 
@@ -36,7 +38,7 @@ def _custom_params(request: HttpRequest) -> dict[str, str]:
     """Custom values for the redirect's placeholders, from the Link URL's query string."""
     params = {}
     for name, value in request.GET.items():
-        if name == FILTER_PARAM:
+        if name in (FILTER_PARAM, PLATFORM_PARAM):
             continue
         if not PLACEHOLDER_NAME.fullmatch(name) or name.startswith("_"):
             raise BadLinkRequest(f"“{name[:40]}” is not a parameter name this link accepts.")
@@ -79,6 +81,9 @@ def link_start(request: HttpRequest, token: str) -> HttpResponse:
 
     search = request.GET.get(FILTER_PARAM, "")[:100].strip()
     platforms = [p for p in all_platforms() if search.lower() in p.name.lower()]
+    only = get_platform(request.GET.get(PLATFORM_PARAM, ""))
+    if only:
+        platforms = [only]
     linked = set(
         company.connections.filter(status=DataConnection.Status.LINKED).values_list(
             "platform", flat=True

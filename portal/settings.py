@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "ninja",  # serves the API docs' bundled assets instead of a CDN's
     "portal",
     "companies",
 ]

@@ -4,11 +4,14 @@ from django.urls import include, path
 
 from companies import views as company_views
 from portal import views
+from portal.api import api
 
 settings_patterns = [
     path("", views.settings_index, name="index"),
     path("link/", company_views.link_settings, name="link"),
     path("link/preview/", company_views.link_settings_preview, name="link-preview"),
+    path("api-keys/", views.api_keys, name="api-keys"),
+    path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
 ]
 
 urlpatterns = [
@@ -22,5 +25,6 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("settings/", include((settings_patterns, "settings"))),
     path("link/", include("companies.urls_link")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

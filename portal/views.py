@@ -1,8 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal import services
+from portal.forms import ApiKeyForm
+from portal.models import ApiKey
 
 
 @login_required
@@ -14,3 +22,38 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def settings_index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/settings.html")
+
+
+@login_required
+@permission_required("portal.view_apikey", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def api_keys(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST":
+        if not request.user.has_perm("portal.add_apikey"):
+            raise PermissionDenied
+        if form.is_valid():
+            api_key, new_key = services.api_key_create(
+                name=form.cleaned_data["name"], created_by=request.user
+            )
+            form = ApiKeyForm()
+    context = {
+        "form": form,
+        "new_key": new_key,
+        "keys": ApiKey.objects.select_related("created_by"),
+    }
+    # The new key is in this response only: never cache it.
+    response = render(request, "portal/api_keys.html", context, status=400 if form.errors else 200)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@permission_required("portal.change_apikey", raise_exception=True)
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    api_key = get_object_or_404(ApiKey, pk=key_id)
+    services.api_key_revoke(api_key=api_key)
+    messages.success(request, f"Revoked the API key “{api_key.name}”. Calls with it now get 401.")
+    return redirect("settings:api-keys")

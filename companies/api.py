@@ -1,0 +1,400 @@
+"""Companies and their connections in the JSON API, in the Codat document's camelCase."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlencode
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict, field_validator
+
+from companies import services
+from companies.activity import Actor
+from companies.link_urls import expires_at, link_url_for
+from companies.models import Company, DataConnection, LinkSettings
+from companies.platforms import all_platforms, get_platform
+from portal.api import ErrorOut
+from portal.models import IdempotencyRecord
+
+router = Router(tags=["Companies"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+MAX_PAGE_SIZE = 5000
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
+# Schemas
+
+
+class StrictSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompanyIn(StrictSchema):
+    name: str = Field(description="1 to 255 letters, digits, spaces and - ' & @ . , ? !")
+    description: str | None = Field(None, description="Anything that helps you later.")
+
+
+class CompanyPatch(StrictSchema):
+    name: str | None = None
+    description: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def name_is_not_null(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("name may be left out, but not set to null.")
+        return value
+
+
+class ConnectionIn(StrictSchema):
+    platformKey: str = Field(description="A platform key, such as `xero`.")
+
+
+class ConnectionPatch(StrictSchema):
+    status: Literal["Unlinked"]
+
+
+class DataConnectionError(Schema):
+    statusCode: str
+    statusText: str
+    errorMessage: str
+    erroredOnUtc: datetime
+
+
+class ConnectionOut(Schema):
+    id: uuid.UUID
+    integrationKey: str
+    platformName: str
+    sourceType: str
+    linkUrl: str
+    status: Literal["PendingAuth", "Linked", "Deauthorized", "Unlinked"]
+    created: datetime
+    lastSync: datetime | None
+    dataConnectionErrors: list[DataConnectionError]
+
+
+class CompanyOut(Schema):
+    id: uuid.UUID
+    name: str
+    description: str
+    redirect: str
+    dataConnections: list[ConnectionOut]
+    created: datetime
+
+
+class Link(Schema):
+    href: str
+
+
+class PageLinks(Schema):
+    self: Link
+    current: Link
+    next: Link | None = None
+    previous: Link | None = None
+
+
+class CompanyPage(Schema):
+    results: list[CompanyOut]
+    pageNumber: int
+    pageSize: int
+    totalResults: int
+    links: PageLinks = Field(alias="_links")
+
+
+class ConnectionPage(Schema):
+    results: list[ConnectionOut]
+    pageNumber: int
+    pageSize: int
+    totalResults: int
+    links: PageLinks = Field(alias="_links")
+
+
+class LinkUrlOut(Schema):
+    linkUrl: str
+    expiresAt: datetime
+
+
+class CompanyListParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+    query: str = Field("", max_length=255, description="Part of a name, or an exact id.")
+    orderBy: Literal["name", "-name", "created", "-created"] = "-created"
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000)
+    pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
+
+
+# Turning models into JSON
+
+
+def connection_to_dict(connection: DataConnection, company_link_url: str) -> dict:
+    errors = []
+    if connection.error_message:
+        errors.append(
+            {
+                "statusCode": str(connection.error_status_code or ""),
+                "statusText": connection.status,
+                "errorMessage": connection.error_message,
+                "erroredOnUtc": connection.errored_at,
+            }
+        )
+    return {
+        "id": connection.id,
+        "integrationKey": connection.platform,
+        "platformName": connection.platform_name,
+        "sourceType": connection.source_type,
+        "linkUrl": f"{company_link_url}?_platform={connection.platform}",
+        "status": connection.status,
+        "created": connection.created,
+        "lastSync": connection.last_sync,
+        "dataConnectionErrors": errors,
+    }
+
+
+def company_to_dict(company: Company) -> dict:
+    link_url = link_url_for(company)
+    return {
+        "id": company.id,
+        "name": company.name,
+        "description": company.description,
+        "redirect": link_url,
+        "dataConnections": [connection_to_dict(c, link_url) for c in company.connections.all()],
+        "created": company.created,
+    }
+
+
+def _page(request: HttpRequest, queryset, page: int, page_size: int, to_dict) -> dict:
+    """One page in Codat's list shape, with HAL links to the pages around it."""
+    total = queryset.count()
+    start = (page - 1) * page_size
+    items = list(queryset[start : start + page_size]) if start < total else []
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "pageSize")}
+
+    def href(number: int) -> dict:
+        query = urlencode({**params, "page": number, "pageSize": page_size})
+        return {"href": f"{request.path}?{query}"}
+
+    links = {"self": {"href": request.path}, "current": href(page)}
+    if start + page_size < total:
+        links["next"] = href(page + 1)
+    if page > 1:
+        last_page = max(1, -(-total // page_size))
+        links["previous"] = href(min(page - 1, last_page))
+    return {
+        "results": [to_dict(item) for item in items],
+        "pageNumber": page,
+        "pageSize": page_size,
+        "totalResults": total,
+        "_links": links,
+    }
+
+
+def _company(company_id: uuid.UUID) -> Company:
+    company = Company.objects.prefetch_related("connections").filter(pk=company_id).first()
+    if company is None:
+        raise Http404(f"No company has the id {company_id}.")
+    return company
+
+
+def _connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnection:
+    connection = (
+        DataConnection.objects.select_related("company")
+        .filter(pk=connection_id, company_id=company_id)
+        .first()
+    )
+    if connection is None:
+        raise Http404(f"Company {company_id} has no connection with the id {connection_id}.")
+    return connection
+
+
+# Companies
+
+
+def _request_hash(payload: CompanyIn) -> str:
+    canonical = json.dumps(payload.model_dump(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@router.post(
+    "",
+    response={201: CompanyOut, 409: ErrorOut, **ERRORS},
+    summary="Create a company",
+    description="Send an `Idempotency-Key` header to make retries safe: the same key with the "
+    "same body returns the first response; with a different body, a 409.",
+)
+def create_company(request: HttpRequest, payload: CompanyIn):
+    idempotency_key = request.headers.get("Idempotency-Key")
+    if idempotency_key is not None and not (
+        0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH and idempotency_key.isprintable()
+    ):
+        raise HttpError(400, "Idempotency-Key must be 1 to 255 printable characters.")
+
+    with transaction.atomic():
+        record = None
+        if idempotency_key:
+            request_hash = _request_hash(payload)
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        api_key=request.auth, key=idempotency_key, request_hash=request_hash
+                    )
+            except IntegrityError:
+                # Seen before (on PostgreSQL a concurrent first request is waited for).
+                first = IdempotencyRecord.objects.get(api_key=request.auth, key=idempotency_key)
+                if first.request_hash != request_hash:
+                    raise HttpError(
+                        409, "This Idempotency-Key was already used with a different body."
+                    ) from None
+                return Status(first.status_code, first.response_body)
+
+        company = services.company_create(
+            name=payload.name,
+            description=payload.description or "",
+            actor=Actor.api_key(request.auth),
+        )
+        body = CompanyOut.model_validate(company_to_dict(company)).model_dump(mode="json")
+        if record:
+            record.status_code, record.response_body = 201, body
+            record.save(update_fields=["status_code", "response_body"])
+    return Status(201, body)
+
+
+@router.get("", response={200: CompanyPage, **ERRORS}, summary="List companies", by_alias=True)
+def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
+    companies = services.companies_for_table(query=params.query, ordering=params.orderBy)
+    return _page(request, companies, params.page, params.pageSize, company_to_dict)
+
+
+@router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")
+def get_company(request: HttpRequest, companyId: uuid.UUID):
+    return company_to_dict(_company(companyId))
+
+
+@router.patch(
+    "/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company"
+)
+def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
+    company = _company(companyId)
+    given = payload.model_fields_set
+    services.company_update(
+        company=company,
+        name=payload.name if "name" in given else company.name,
+        description=(payload.description or "") if "description" in given else company.description,
+        actor=Actor.api_key(request.auth),
+    )
+    return company_to_dict(company)
+
+
+@router.delete(
+    "/{companyId}", response={204: None, **ERRORS}, summary="Delete a company"
+)
+def delete_company(request: HttpRequest, companyId: uuid.UUID):
+    services.company_delete(company=_company(companyId))
+    return Status(204, None)
+
+
+@router.post(
+    "/{companyId}/link-url",
+    response={200: LinkUrlOut, **ERRORS},
+    summary="Get a fresh Link URL",
+    description="The re-authorization path: send the user to this URL to link again.",
+)
+def new_link_url(request: HttpRequest, companyId: uuid.UUID):
+    company = services.link_url_renew(
+        company=_company(companyId), actor=Actor.api_key(request.auth)
+    )
+    expires = expires_at(company, LinkSettings.load())
+    return {"linkUrl": link_url_for(company), "expiresAt": expires}
+
+
+# Connections
+
+
+@router.get(
+    "/{companyId}/connections",
+    response={200: ConnectionPage, **ERRORS},
+    summary="List a company's connections",
+    by_alias=True,
+)
+def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
+    company = _company(companyId)
+    link_url = link_url_for(company)
+    connections = company.connections.order_by("created", "id")
+    return _page(
+        request, connections, params.page, params.pageSize,
+        lambda connection: connection_to_dict(connection, link_url),
+    )
+
+
+@router.post(
+    "/{companyId}/connections",
+    response={200: ConnectionOut, 201: ConnectionOut, **ERRORS},
+    summary="Create a connection",
+    description="Creates the company's `PendingAuth` connection for a platform (201), or "
+    "returns the existing one (200). Send the user to its `linkUrl` to authorize.",
+)
+def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: ConnectionIn):
+    company = _company(companyId)
+    platform = get_platform(payload.platformKey)
+    if platform is None:
+        keys = ", ".join(p.key for p in all_platforms())
+        raise HttpError(
+            400, f"Unknown platformKey “{payload.platformKey[:50]}”. Use one of: {keys}."
+        )
+    existed = company.connections.filter(platform=platform.key).exists()
+    connection = services.connection_create(
+        company=company, platform=platform, actor=Actor.api_key(request.auth)
+    )
+    return Status(200 if existed else 201, connection_to_dict(connection, link_url_for(company)))
+
+
+@router.get(
+    "/{companyId}/connections/{connectionId}",
+    response={200: ConnectionOut, **ERRORS},
+    summary="Get a connection",
+)
+def get_connection(request: HttpRequest, companyId: uuid.UUID, connectionId: uuid.UUID):
+    connection = _connection(companyId, connectionId)
+    return connection_to_dict(connection, link_url_for(connection.company))
+
+
+@router.patch(
+    "/{companyId}/connections/{connectionId}",
+    response={200: ConnectionOut, 409: ErrorOut, **ERRORS},
+    summary="Unlink a connection",
+    description='`{"status": "Unlinked"}` cuts a Linked connection. Its data stays readable.',
+)
+def update_connection(
+    request: HttpRequest, companyId: uuid.UUID, connectionId: uuid.UUID, payload: ConnectionPatch
+):
+    connection = _connection(companyId, connectionId)
+    try:
+        connection = services.connection_unlink(
+            connection=connection, actor=Actor.api_key(request.auth)
+        )
+    except services.ConnectionStateError as error:
+        raise HttpError(409, str(error)) from None
+    return connection_to_dict(connection, link_url_for(connection.company))
+
+
+@router.delete(
+    "/{companyId}/connections/{connectionId}",
+    response={204: None, **ERRORS},
+    summary="Delete a connection",
+)
+def delete_connection(request: HttpRequest, companyId: uuid.UUID, connectionId: uuid.UUID):
+    services.connection_delete(
+        connection=_connection(companyId, connectionId), actor=Actor.api_key(request.auth)
+    )
+    return Status(204, None)
+
