@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ class ApiKey(models.Model):
     """A key for the JSON API. Only its prefix and a SHA-256 digest are stored; the key
     itself is shown once, when it is created."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[ProhibitNullCharactersValidator()])
     # "cw_" and 8 random hex characters: readable in lists, and how a key is looked up.
     prefix = models.CharField(max_length=16, unique=True, editable=False)
     digest = models.CharField(max_length=64, editable=False)
