@@ -118,3 +118,4 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/companies", "companies.api.router")
+api.add_router("/accounts", "accounts.api.router")

@@ -53,9 +53,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' bundled assets instead of a CDN's
     "portal",
     "companies",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +112,14 @@ if env.str("REDIS_URL", default=""):
             "LOCATION": env.str("REDIS_URL"),
         }
     }
+
+# Background work (verifying payroll accounts, data pulls) runs on Django's tasks API.
+# The database backend needs no other service; run `manage.py db_worker` for workers.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("companies/", include("companies.urls")),
+    path("accounts/", include("accounts.urls")),
     path("settings/", include((settings_patterns, "settings"))),
     path("link/", include("companies.urls_link")),
     path("api/", api.urls),
