@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from companies.platforms import get_platform
+from companies.platforms.sandbox import Scenario
 from companies.redirect_urls import validate_redirect_template
 from companies.validators import NAME_MAX_LENGTH, validate_company_name
 
@@ -74,6 +75,9 @@ class DataConnection(models.Model):
     created = models.DateTimeField(default=timezone.now)
     linked_at = models.DateTimeField(null=True, blank=True)
     last_sync = models.DateTimeField(null=True, blank=True)
+    sandbox_scenario = models.CharField(
+        "sandbox behaviour", max_length=20, choices=Scenario.CHOICES, default=Scenario.NORMAL
+    )
     error_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     errored_at = models.DateTimeField(null=True, blank=True)
@@ -186,3 +190,79 @@ class ActivityEntry(models.Model):
             return "Causeway"
         prefix = "API key" if self.actor_kind == self.ActorKind.API_KEY else ""
         return f"{prefix} {self.actor_name}".strip()
+
+
+class DataPull(models.Model):
+    """One pull of a connection's data from its platform, run by a task worker."""
+
+    class Status(models.TextChoices):
+        # Codat's dataset status names.
+        QUEUED = "Queued", "Queued"
+        FETCHING = "Fetching", "Fetching"
+        COMPLETE = "Complete", "Complete"
+        FETCH_ERROR = "FetchError", "FetchError"
+        AUTH_ERROR = "AuthError", "AuthError"
+        CANCELLED = "Cancelled", "Cancelled"
+
+    FINISHED = (Status.COMPLETE, Status.FETCH_ERROR, Status.AUTH_ERROR, Status.CANCELLED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="pulls")
+    connection = models.ForeignKey(DataConnection, on_delete=models.CASCADE, related_name="pulls")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    records_done = models.PositiveIntegerField(default=0)
+    records_total = models.PositiveIntegerField(default=0)
+    requested = models.DateTimeField(default=timezone.now, db_index=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    requested_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-requested"]
+        indexes = [models.Index(fields=["company", "-requested"])]
+
+    def __str__(self) -> str:
+        return f"Pull {self.id} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.COMPLETE:
+            return 100
+        if not self.records_total:
+            return 0
+        return min(99, self.records_done * 100 // self.records_total)
+
+
+class PulledRecord(models.Model):
+    """A record pulled from a platform, kept after the connection is deauthorized or unlinked.
+
+    Upserted by (connection, data type, external id), so pulling again never duplicates.
+    """
+
+    connection = models.ForeignKey(
+        DataConnection, on_delete=models.CASCADE, related_name="records"
+    )
+    data_type = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=100)
+    # Pulled out of the payload when stored, for search, sorting and charts.
+    display_name = models.CharField(max_length=255, blank=True)
+    occurred_on = models.DateField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    payload = models.JSONField()
+    pulled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "data_type", "external_id"], name="one_record_per_external_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["data_type", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.data_type} {self.external_id}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from companies import activity
 from companies.activity import Actor
-from companies.models import Company, DataConnection, LinkAttempt, LinkSettings
+from companies.models import Company, DataConnection, DataPull, LinkAttempt, LinkSettings
 from companies.platforms import Platform
 from companies.platforms.sandbox import ConsentResult
 
@@ -77,8 +77,15 @@ def company_update(
 
 @transaction.atomic
 def company_delete(*, company: Company) -> None:
-    # Connections, Link attempts and the activity log go with the company (CASCADE);
-    # its Link URLs stop working because their company no longer exists.
+    # Connections, pulls, records, Link attempts and the activity log go with the company
+    # (CASCADE); its Link URLs stop working because their company no longer exists.
+    # A running pull holds its row while it stores a page: lock those rows first, so the
+    # worker finishes its page before we look for rows to delete, then sees the pull gone.
+    list(
+        DataPull.objects.select_for_update().filter(
+            company=company, status__in=[DataPull.Status.QUEUED, DataPull.Status.FETCHING]
+        )
+    )
     company.delete()
 
 
@@ -96,7 +103,8 @@ def companies_for_table(
     companies = Company.objects.prefetch_related(
         Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
     )
-    query = query.strip()
+    # No name holds a NUL, and PostgreSQL refuses one in a query parameter.
+    query = query.replace("\x00", "").strip()
     if query:
         match = Q(name__icontains=query)
         company_id = parse_uuid(query)

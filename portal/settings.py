@@ -121,6 +121,9 @@ TASKS = {
     }
 }
 
+# A pull retries a rate-limited or failing page after 1, 2, 4... times this many seconds.
+PULL_BACKOFF_SECONDS = env.float("PULL_BACKOFF_SECONDS", default=1.0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -70,5 +70,5 @@ def platform_choices() -> list[tuple[str, str]]:
 
 
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "sandbox":
+    if not _module.name.startswith("sandbox"):  # the shared adapter, not a platform
         importlib.import_module(f"{__name__}.{_module.name}")

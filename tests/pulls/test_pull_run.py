@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import pytest
+
+from companies import pulls, services
+from companies.activity import Actor
+from companies.models import DataConnection, DataPull, PulledRecord
+from companies.platforms.sandbox import Scenario
+from companies.services import ConnectionStateError
+from tests.pulls.conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+STAFF = Actor.system()
+
+
+class TestQueue:
+    def test_a_linked_connection_is_queued_and_pulled_by_a_worker(self, linked):
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        assert pull.status == "Queued"
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "Complete"
+        assert pull.records_done == pull.records_total > 2000
+        assert pull.started and pull.finished
+        linked.refresh_from_db()
+        assert linked.last_sync is not None
+        types = set(PulledRecord.objects.values_list("data_type", flat=True))
+        assert types == {"chartOfAccounts", "customers", "suppliers", "invoices", "bills", "payments"}
+        assert PulledRecord.objects.count() == pull.records_total
+
+    @pytest.mark.parametrize("status", ["PendingAuth", "Deauthorized", "Unlinked"])
+    def test_only_a_linked_connection_can_be_pulled(self, linked, status):
+        linked.status = status
+        linked.save()
+        with pytest.raises(ConnectionStateError, match="Send the company's user through Link"):
+            pulls.pull_queue(connection=linked, actor=STAFF)
+        assert not DataPull.objects.exists()
+
+    def test_a_second_request_returns_the_waiting_pull(self, linked):
+        first = pulls.pull_queue(connection=linked, actor=STAFF)
+        assert pulls.pull_queue(connection=linked, actor=STAFF) == first
+        assert DataPull.objects.count() == 1
+
+
+class TestRepeat:
+    def test_pulling_again_updates_and_never_duplicates(self, linked):
+        pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        count = PulledRecord.objects.count()
+        first = PulledRecord.objects.get(data_type="invoices", external_id="INV-000001")
+        pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        assert PulledRecord.objects.count() == count
+        again = PulledRecord.objects.get(data_type="invoices", external_id="INV-000001")
+        assert again.payload == first.payload  # deterministic data
+        assert again.pulled_at > first.pulled_at
+        assert DataPull.objects.filter(status="Complete").count() == 2
+
+
+class TestMisbehaviour:
+    def test_rate_limits_are_retried_then_succeed(self, linked):
+        linked.sandbox_scenario = Scenario.RATE_LIMITED
+        linked.save()
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "Complete"
+
+    def test_server_errors_are_retried_then_fetch_error(self, linked):
+        linked.sandbox_scenario = Scenario.SERVER_ERROR
+        linked.save()
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "FetchError"
+        assert "503" in pull.error_message
+        linked.refresh_from_db()
+        assert linked.status == "Linked"
+        assert linked.last_sync is None
+        # What was fetched before the failure stays.
+        assert PulledRecord.objects.filter(data_type="customers").exists()
+
+    def test_access_revoked_mid_pull_is_auth_error_and_deauthorizes(self, linked):
+        linked.sandbox_scenario = Scenario.REVOKED_MID_PULL
+        linked.save()
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "AuthError"
+        linked.refresh_from_db()
+        assert linked.status == "Deauthorized"
+        # Old data stays readable; new pulls are refused until re-linked.
+        assert PulledRecord.objects.filter(connection=linked).exists()
+        with pytest.raises(ConnectionStateError):
+            pulls.pull_queue(connection=linked, actor=STAFF)
+
+    def test_records_of_an_unlinked_connection_stay(self, linked):
+        pulls.pull_queue(connection=linked, actor=STAFF)
+        run_worker()
+        services.connection_unlink(connection=linked, actor=STAFF)
+        assert PulledRecord.objects.filter(connection=linked).count() > 0
+
+
+class TestCancelAndDelete:
+    def test_a_cancelled_pull_is_not_run(self, linked):
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pulls.pull_cancel(pull=pull, actor=STAFF)
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "Cancelled"
+        assert not PulledRecord.objects.exists()
+
+    def test_deleting_the_company_before_the_worker_runs_leaves_nothing(self, linked, company):
+        pulls.pull_queue(connection=linked, actor=STAFF)
+        services.company_delete(company=company)
+        run_worker()  # no crash
+        assert not DataPull.objects.exists()
+        assert not PulledRecord.objects.exists()
+        assert not DataConnection.objects.exists()
+
+    def test_unlinking_during_a_pull_stops_it(self, linked):
+        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        DataConnection.objects.filter(pk=linked.pk).update(status="Unlinked")
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "Cancelled"
+        assert "Unlinked" in pull.error_message
