@@ -8,6 +8,7 @@ company was deleted meanwhile, stops cleanly at the next page.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import time
@@ -128,9 +129,7 @@ def _store_page(pull_id: uuid.UUID, connection: DataConnection, data_type: str, 
     with transaction.atomic():
         # Holding the pull's row while writing: company_delete and pull_cancel wait for it.
         alive = (
-            DataPull.objects.select_for_update()
-            .filter(pk=pull_id, status=Status.FETCHING)
-            .exists()
+            DataPull.objects.select_for_update().filter(pk=pull_id, status=Status.FETCHING).exists()
         )
         if not alive:
             raise _Stop
@@ -195,10 +194,9 @@ def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
         return _end(pull, Status.FETCH_ERROR, f"{error} The pull stopped after {done} records.")
     except AccessRevoked as error:
         status = _end(pull, Status.AUTH_ERROR, str(error))
-        try:
+        # Unless someone else already cut or deleted it meanwhile.
+        with contextlib.suppress(ConnectionStateError, DataConnection.DoesNotExist):
             connection_deauthorize(connection=connection, actor=Actor.system())
-        except (ConnectionStateError, DataConnection.DoesNotExist):
-            pass  # already cut, or deleted, by someone else
         return status
 
     now = timezone.now()

@@ -310,3 +310,22 @@ def connection_delete(*, connection: DataConnection, actor: Actor) -> None:
 
 def validation_message(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def connection_set_sandbox_scenario(
+    *, connection: DataConnection, scenario: str, actor: Actor
+) -> DataConnection:
+    """Sandbox control: how the platform behaves for this connection's pulls."""
+    connection.sandbox_scenario = scenario
+    connection.full_clean()
+    with transaction.atomic():
+        connection.save(update_fields=["sandbox_scenario"])
+        activity.record(
+            company=connection.company,
+            actor=actor,
+            action="connection.sandbox",
+            connection=connection,
+            message=f"Set the {connection.platform_name} sandbox to "
+            f"“{connection.get_sandbox_scenario_display()}”.",
+        )
+    return connection

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from companies import views
+from companies import data_views, views
 
 app_name = "companies"
 
@@ -21,6 +21,30 @@ urlpatterns = [
         "<uuid:company_id>/connections/<uuid:connection_id>/unlink/",
         views.connection_unlink,
         name="connection-unlink",
+    ),
+    path(
+        "<uuid:company_id>/connections/<uuid:connection_id>/pull/",
+        data_views.pull_connection,
+        name="connection-pull",
+    ),
+    path(
+        "<uuid:company_id>/connections/<uuid:connection_id>/sandbox/",
+        data_views.sandbox_scenario,
+        name="connection-sandbox",
+    ),
+    path("<uuid:company_id>/pulls/", data_views.pull_progress, name="pulls"),
+    path("<uuid:company_id>/pulls/all/", data_views.pull_all, name="pull-all"),
+    path(
+        "<uuid:company_id>/pulls/<uuid:pull_id>/cancel/",
+        data_views.pull_cancel,
+        name="pull-cancel",
+    ),
+    path("<uuid:company_id>/data/", data_views.data_overview, name="data"),
+    path("<uuid:company_id>/data/<str:data_type>/", data_views.data_records, name="records"),
+    path(
+        "<uuid:company_id>/data/<str:data_type>/<int:record_id>/",
+        data_views.data_record,
+        name="record",
     ),
     path(
         "<uuid:company_id>/connections/<uuid:connection_id>/delete/",

@@ -9,8 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from companies import services
+from companies import queries, services
+from companies.data_views import pulls_context
+from companies.platforms.sandbox import Scenario
+from portal.charts import bar_chart
 from companies.activity import Actor
 from companies.forms import CompanyForm, LinkSettingsForm
 from companies.link_urls import expires_at, link_url_for
@@ -51,9 +55,12 @@ def _table_context(request: HttpRequest) -> dict:
 @login_required
 @permission_required("companies.view_company", raise_exception=True)
 @require_GET
+# The page and its fragment share a URL: caches and the back button must keep them apart.
+@vary_on_headers("HX-Request")
 def company_list(request: HttpRequest) -> HttpResponse:
     context = _table_context(request)
-    if request.htmx:
+    # On a history cache miss htmx asks for the whole page, so it gets the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
         return render(request, "companies/list.html#table", context)
     return render(request, "companies/list.html", {**context, "form": CompanyForm()})
 
@@ -83,7 +90,17 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company_detail(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
-    context = {"company": company, **_lifecycle_context(company)}
+    chart = bar_chart(
+        "Invoiced and paid per month (GBP)",
+        ["Invoiced", "Paid"],
+        queries.invoiced_and_paid_by_month(company),
+    )
+    context = {
+        "company": company,
+        **_lifecycle_context(company),
+        **pulls_context(company),
+        "invoice_chart": chart,
+    }
     return render(request, "companies/detail.html", context)
 
 
@@ -152,6 +169,7 @@ def _lifecycle_context(company: Company) -> dict:
         "link_url": link_url_for(company),
         "link_expires": expires_at(company, link_settings),
         "activity": company.activity.all()[:50],
+        "sandbox_scenarios": Scenario.CHOICES,
     }
 
 

@@ -66,8 +66,13 @@ def error_response(
 
 
 def _item_id(location: tuple | list) -> str:
-    # ("body", "payload", "name") -> "name"; ("query", "pageSize") -> "pageSize"
-    parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    # ("body", "payload", "name") -> "name"; ("query", "pageSize") -> "pageSize";
+    # ("query", "query") -> "query": only the leading source (and body argument) go.
+    parts = [str(part) for part in location]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+        source, parts = parts[0], parts[1:]
+        if source == "body" and parts[:1] == ["payload"]:
+            parts = parts[1:]
     return ".".join(parts) or "body"
 
 
@@ -118,4 +123,5 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/companies", "companies.api.router")
+api.add_router("/companies", "companies.api_data.router")
 api.add_router("/accounts", "accounts.api.router")

@@ -121,6 +121,39 @@ TASKS = {
     }
 }
 
+
+# Payroll passwords are encrypted at rest with Fernet. CREDENTIALS_KEYS is a comma-separated
+# list of Fernet keys: the first encrypts, every one decrypts. To rotate, put a new key first,
+# run `manage.py rotate_credentials`, then drop the old key.
+def _credentials_keys(keys: list[str]) -> list[str]:
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in keys if key.strip()]
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "CREDENTIALS_KEYS must be set when DEBUG is off. Generate a key with: python -c "
+                "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+            )
+        # Derived from SECRET_KEY, so development data stays readable across restarts.
+        digest = hashlib.sha256(f"causeway.credentials:{SECRET_KEY}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"CREDENTIALS_KEYS: key number {position} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes)."
+            ) from None
+    return keys
+
+
+CREDENTIALS_KEYS = _credentials_keys(env.list("CREDENTIALS_KEYS", default=[]))
+
 # A pull retries a rate-limited or failing page after 1, 2, 4... times this many seconds.
 PULL_BACKOFF_SECONDS = env.float("PULL_BACKOFF_SECONDS", default=1.0)
 

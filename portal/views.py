@@ -8,14 +8,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import services
+from portal import dashboard, services
+from portal.charts import bar_chart
 from portal.forms import ApiKeyForm
 from portal.models import ApiKey
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("companies:list")
+    """The dashboard: companies by connection status, and pulls per day."""
+    by_status = dashboard.companies_by_connection_status()
+    context = {
+        "totals": dashboard.totals(),
+        "status_chart": bar_chart("Companies by connection status", ["Companies"], by_status),
+        "pulls_chart": bar_chart(
+            "Data pulls per day, last 14 days",
+            ["Complete", "Failed", "Other"],
+            dashboard.pulls_per_day(days=14),
+        ),
+    }
+    return render(request, "portal/home.html", context)
 
 
 

@@ -1,5 +1,10 @@
 from companies.platforms import Platform, SourceType, register
 
 PLATFORM = register(
-    Platform(key="sage", name="Sage Business Cloud Accounting", source_type=SourceType.ACCOUNTING, colour="#00D639")
+    Platform(
+        key="sage",
+        name="Sage Business Cloud Accounting",
+        source_type=SourceType.ACCOUNTING,
+        colour="#00D639",
+    )
 )

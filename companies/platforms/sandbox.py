@@ -95,4 +95,6 @@ class SandboxAdapter:
         counts = self.record_counts(connection)
         start, stop = page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, counts[data_type])
         anchor = connection.created.date()
-        return [generate(str(connection.id), data_type, i, anchor, counts) for i in range(start, stop)]
+        return [
+            generate(str(connection.id), data_type, i, anchor, counts) for i in range(start, stop)
+        ]

@@ -30,15 +30,58 @@ TYPICAL_COUNTS = {
 }
 HISTORY_DAYS = 730
 
-_FIRST = ["North", "Silver", "Blue", "Oak", "Harbour", "Summit", "Maple", "River", "Granite",
-          "Copper", "Meadow", "Bright", "Golden", "Iron", "Cedar", "Lark", "Fox", "Willow"]
-_SECOND = ["Bakery", "Logistics", "Studio", "Builders", "Dental", "Coffee", "Farms", "Print",
-           "Electrical", "Florists", "Consulting", "Motors", "Optics", "Outfitters", "Labs"]
+_FIRST = [
+    "North",
+    "Silver",
+    "Blue",
+    "Oak",
+    "Harbour",
+    "Summit",
+    "Maple",
+    "River",
+    "Granite",
+    "Copper",
+    "Meadow",
+    "Bright",
+    "Golden",
+    "Iron",
+    "Cedar",
+    "Lark",
+    "Fox",
+    "Willow",
+]
+_SECOND = [
+    "Bakery",
+    "Logistics",
+    "Studio",
+    "Builders",
+    "Dental",
+    "Coffee",
+    "Farms",
+    "Print",
+    "Electrical",
+    "Florists",
+    "Consulting",
+    "Motors",
+    "Optics",
+    "Outfitters",
+    "Labs",
+]
 _SUFFIX = ["Ltd", "& Co", "Group", "LLP", "Partners", "Inc"]
-_ACCOUNTS = [("Sales", "Income"), ("Cost of sales", "Expense"), ("Rent", "Expense"),
-             ("Wages", "Expense"), ("Bank", "Asset"), ("Debtors", "Asset"),
-             ("Creditors", "Liability"), ("VAT", "Liability"), ("Equipment", "Asset"),
-             ("Travel", "Expense"), ("Utilities", "Expense"), ("Capital", "Equity")]
+_ACCOUNTS = [
+    ("Sales", "Income"),
+    ("Cost of sales", "Expense"),
+    ("Rent", "Expense"),
+    ("Wages", "Expense"),
+    ("Bank", "Asset"),
+    ("Debtors", "Asset"),
+    ("Creditors", "Liability"),
+    ("VAT", "Liability"),
+    ("Equipment", "Asset"),
+    ("Travel", "Expense"),
+    ("Utilities", "Expense"),
+    ("Capital", "Equity"),
+]
 
 
 @dataclass(frozen=True)
@@ -78,8 +121,10 @@ def _invoice(connection_id: str, index: int, anchor: date, customers: int) -> Ge
     payload = {
         "id": f"INV-{index + 1:06d}",
         "invoiceNumber": f"{index + 1:06d}",
-        "customerRef": {"id": f"CUS-{customer + 1:05d}",
-                        "companyName": _name(connection_id, "customers", customer)},
+        "customerRef": {
+            "id": f"CUS-{customer + 1:05d}",
+            "companyName": _name(connection_id, "customers", customer),
+        },
         "issueDate": issued.isoformat(),
         "dueDate": (issued + timedelta(days=30)).isoformat(),
         "currency": "GBP",
@@ -98,8 +143,14 @@ def generate(
         name, kind = _ACCOUNTS[index % len(_ACCOUNTS)]
         code = 100 + index * 10
         suffix = f" {index // len(_ACCOUNTS) + 1}" if index >= len(_ACCOUNTS) else ""
-        payload = {"id": f"ACC-{code}", "nominalCode": str(code), "name": f"{name}{suffix}",
-                   "type": kind, "status": "Active", "currency": "GBP"}
+        payload = {
+            "id": f"ACC-{code}",
+            "nominalCode": str(code),
+            "name": f"{name}{suffix}",
+            "type": kind,
+            "status": "Active",
+            "currency": "GBP",
+        }
         return Generated(payload["id"], payload["name"], None, None, payload)
     if data_type in ("customers", "suppliers"):
         prefix = "CUS" if data_type == "customers" else "SUP"
@@ -121,8 +172,10 @@ def generate(
         payload = {
             "id": f"BIL-{index + 1:06d}",
             "reference": f"B{index + 1:06d}",
-            "supplierRef": {"id": f"SUP-{supplier + 1:05d}",
-                            "supplierName": _name(connection_id, "suppliers", supplier)},
+            "supplierRef": {
+                "id": f"SUP-{supplier + 1:05d}",
+                "supplierName": _name(connection_id, "suppliers", supplier),
+            },
             "issueDate": issued.isoformat(),
             "dueDate": (issued + timedelta(days=30)).isoformat(),
             "currency": "GBP",

@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _csrf(response) -> str:
-    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+    return (
+        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
+        .group(1)
+        .decode()
+    )
 
 
 def choose(end_user, link_path: str, platform: str):
@@ -45,7 +49,10 @@ class TestLinkStart:
             company=company, platform="xero", source_type="Accounting", status="Linked"
         )
         body = end_user.get(link_path).content.decode()
-        assert re.search(r"Xero</span>\s*<span[^>]*>Accounting · <span class=\"badge status-linked\">Linked", body)
+        assert re.search(
+            r"Xero</span>\s*<span[^>]*>Accounting · <span class=\"badge status-linked\">Linked",
+            body,
+        )
 
 
 class TestJourney:
@@ -78,7 +85,9 @@ class TestJourney:
         assert connection.status == "Linked"
         assert connection.linked_at is not None
 
-    def test_cancel_stays_pending_and_says_so(self, end_user, link_path, company, redirect_settings):
+    def test_cancel_stays_pending_and_says_so(
+        self, end_user, link_path, company, redirect_settings
+    ):
         chosen = choose(end_user, link_path, "sage")
         done = answer(end_user, chosen["Location"], "cancel")
         query = parse_qs(urlsplit(done["Location"]).query, keep_blank_values=True)
@@ -112,7 +121,9 @@ class TestJourney:
         page = end_user.get(chosen["Location"])
         token = _csrf(page)
         first = end_user.post(chosen["Location"], {"choice": "allow", "csrfmiddlewaretoken": token})
-        replay = end_user.post(chosen["Location"], {"choice": "cancel", "csrfmiddlewaretoken": token})
+        replay = end_user.post(
+            chosen["Location"], {"choice": "cancel", "csrfmiddlewaretoken": token}
+        )
         assert first.status_code == 302
         assert replay.status_code == 409
         assert b"already answered" in replay.content
@@ -149,4 +160,3 @@ class TestJourney:
         assert b"not a parameter name" in response.content
         response = end_user.get(link_path + "?customerId=" + "x" * 600)
         assert response.status_code == 400
-

@@ -79,7 +79,10 @@ class TestPreview:
             headers=htmx_headers,
         )
         body = response.content.decode()
-        assert "https://e.com/?c=8f74269c-6cbf-4c5e-9b93-599965a7fd49&amp;s=200&amp;x=example-customerId" in body
+        assert (
+            "https://e.com/?c=8f74269c-6cbf-4c5e-9b93-599965a7fd49&amp;s=200&amp;x=example-customerId"
+            in body
+        )
         assert "s=403" in body
         assert "<html" not in body
 

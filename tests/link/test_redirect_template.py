@@ -58,7 +58,9 @@ class TestFilling:
 
     def test_custom_values_fill_their_placeholders_and_missing_ones_are_empty(self):
         url = fill_redirect_url(
-            "https://e.com/{companyId}?a={customerId}&b={missing}", self.values, {"customerId": "42"}
+            "https://e.com/{companyId}?a={customerId}&b={missing}",
+            self.values,
+            {"customerId": "42"},
         )
         assert url == "https://e.com/8f74269c?a=42&b="
 

@@ -59,9 +59,7 @@ class TestLinkUrl:
         assert response.status_code == 400
         assert b"This link is not valid" in response.content
 
-    @pytest.mark.parametrize(
-        "token", ["garbage", "a" * 500, "abc:def", "%00", "1.2.3:xyz", "..:"]
-    )
+    @pytest.mark.parametrize("token", ["garbage", "a" * 500, "abc:def", "%00", "1.2.3:xyz", "..:"])
     def test_malformed_tokens_get_a_friendly_page(self, end_user, token):
         response = end_user.get(f"/link/{token}/")
         assert response.status_code == 400

@@ -16,7 +16,11 @@ def _no_backoff_sleeps(settings):
 def run_worker() -> None:
     """What `manage.py db_worker` does in production, until the queue is empty."""
     call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, stdout=StringIO(),
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        stdout=StringIO(),
         stderr=StringIO(),
     )
 
@@ -26,3 +30,6 @@ def linked(company) -> DataConnection:
     return DataConnection.objects.create(
         company=company, platform="xero", source_type="Accounting", status="Linked"
     )
+
+
+from tests.api.conftest import api, api_key  # noqa: E402, F401  (API fixtures for these tests)

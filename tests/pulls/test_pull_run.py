@@ -26,7 +26,14 @@ class TestQueue:
         linked.refresh_from_db()
         assert linked.last_sync is not None
         types = set(PulledRecord.objects.values_list("data_type", flat=True))
-        assert types == {"chartOfAccounts", "customers", "suppliers", "invoices", "bills", "payments"}
+        assert types == {
+            "chartOfAccounts",
+            "customers",
+            "suppliers",
+            "invoices",
+            "bills",
+            "payments",
+        }
         assert PulledRecord.objects.count() == pull.records_total
 
     @pytest.mark.parametrize("status", ["PendingAuth", "Deauthorized", "Unlinked"])

@@ -1,0 +1,168 @@
+"""Data pulls and pulled records in the JSON API (Codat's `/companies/{id}/data/...`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from companies import pulls, queries
+from companies.activity import Actor
+from companies.api import ERRORS, Link, PageParams, _company, _page
+from companies.models import DataPull
+from companies.platforms.sandbox_data import DATA_TYPES
+from companies.services import ConnectionStateError
+from portal.api import ErrorOut
+
+router = Router(tags=["Data"])
+
+DataType = Literal["chartOfAccounts", "customers", "suppliers", "invoices", "bills", "payments"]
+
+
+class PullOut(Schema):
+    id: uuid.UUID
+    companyId: uuid.UUID
+    connectionId: uuid.UUID
+    status: Literal["Queued", "Fetching", "Complete", "FetchError", "AuthError", "Cancelled"]
+    requested: datetime
+    started: datetime | None
+    completed: datetime | None
+    progress: int = Field(description="Percent done, 0 to 100.")
+    recordsDone: int
+    recordsTotal: int
+    isCompleted: bool
+    isErrored: bool
+    errorMessage: str
+
+
+class PullPageLinks(Schema):
+    self: Link
+    current: Link
+    next: Link | None = None
+    previous: Link | None = None
+
+
+class PullPage(Schema):
+    results: list[PullOut]
+    pageNumber: int
+    pageSize: int
+    totalResults: int
+    links: PullPageLinks = Field(alias="_links")
+
+
+class RecordOut(Schema):
+    id: str = Field(description="The record's id at the platform.")
+    connectionId: uuid.UUID
+    dataType: str
+    date: date | None
+    amount: Decimal | None
+    pulled: datetime
+    data: dict = Field(description="The record as the platform sent it.")
+
+
+class RecordPage(Schema):
+    results: list[RecordOut]
+    pageNumber: int
+    pageSize: int
+    totalResults: int
+    links: PullPageLinks = Field(alias="_links")
+
+
+def pull_to_dict(pull: DataPull) -> dict:
+    return {
+        "id": pull.id,
+        "companyId": pull.company_id,
+        "connectionId": pull.connection_id,
+        "status": pull.status,
+        "requested": pull.requested,
+        "started": pull.started,
+        "completed": pull.finished,
+        "progress": pull.percent,
+        "recordsDone": pull.records_done,
+        "recordsTotal": pull.records_total,
+        "isCompleted": pull.status == DataPull.Status.COMPLETE,
+        "isErrored": pull.status in (DataPull.Status.FETCH_ERROR, DataPull.Status.AUTH_ERROR),
+        "errorMessage": pull.error_message,
+    }
+
+
+def record_to_dict(record) -> dict:
+    return {
+        "id": record.external_id,
+        "connectionId": record.connection_id,
+        "dataType": record.data_type,
+        "date": record.occurred_on,
+        "amount": record.amount,
+        "pulled": record.pulled_at,
+        "data": record.payload,
+    }
+
+
+@router.post(
+    "/{companyId}/data/all",
+    response={202: list[PullOut], 409: ErrorOut, **ERRORS},
+    summary="Queue a pull of every Linked connection",
+    description="409 when the company has no Linked connection: send its user through Link.",
+)
+def queue_all(request: HttpRequest, companyId: uuid.UUID):
+    company = _company(companyId)
+    try:
+        queued = pulls.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
+    except ConnectionStateError as error:
+        raise HttpError(409, str(error)) from None
+    return Status(202, [pull_to_dict(pull) for pull in queued])
+
+
+@router.get(
+    "/{companyId}/data/history",
+    response={200: PullPage, **ERRORS},
+    summary="List a company's pulls, newest first",
+    by_alias=True,
+)
+def pull_history(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
+    company = _company(companyId)
+    return _page(
+        request,
+        company.pulls.order_by("-requested", "id"),
+        params.page,
+        params.pageSize,
+        pull_to_dict,
+    )
+
+
+@router.get(
+    "/{companyId}/data/history/{pullId}",
+    response={200: PullOut, **ERRORS},
+    summary="Get a pull",
+)
+def pull_detail(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
+    pull = DataPull.objects.filter(pk=pullId, company_id=companyId).first()
+    if pull is None:
+        raise Http404(f"Company {companyId} has no pull with the id {pullId}.")
+    return pull_to_dict(pull)
+
+
+@router.get(
+    "/{companyId}/data/{dataType}",
+    response={200: RecordPage, **ERRORS},
+    summary="List pulled records of a data type",
+    description=f"Data types: {', '.join(DATA_TYPES)}. Records stay readable after a "
+    "connection is deauthorized or unlinked.",
+    by_alias=True,
+)
+def records(
+    request: HttpRequest, companyId: uuid.UUID, dataType: DataType, params: Query[PageParams]
+):
+    company = _company(companyId)
+    return _page(
+        request,
+        queries.records_for_browser(company, dataType),
+        params.page,
+        params.pageSize,
+        record_to_dict,
+    )

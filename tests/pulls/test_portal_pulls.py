@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pytest
+
+from companies import pulls
+from companies.activity import Actor
+from companies.models import DataPull, PulledRecord
+from tests.pulls.conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, company):
+    return client.get(f"/companies/{company.id}/").content.decode()
+
+
+class TestPullButtons:
+    def test_pull_data_queues_and_the_region_polls_until_done(
+        self, manager_client, company, linked, htmx_headers
+    ):
+        response = manager_client.post(
+            f"/companies/{company.id}/connections/{linked.id}/pull/", headers=htmx_headers
+        )
+        body = response.content.decode()
+        assert 'id="pulls"' in body and 'hx-trigger="every 1s"' in body
+        assert "Queued" in body
+        run_worker()
+        polled = manager_client.get(f"/companies/{company.id}/pulls/", headers=htmx_headers)
+        body = polled.content.decode()
+        assert "Complete" in body and 'value="100"' in body
+        assert "every 1s" not in body  # polling stops
+
+    def test_pull_all_without_linked_connections_says_why(self, manager_client, company):
+        response = manager_client.post(f"/companies/{company.id}/pulls/all/", follow=True)
+        assert "no Linked connection" in response.content.decode()
+        assert not DataPull.objects.exists()
+
+    def test_a_deauthorized_connection_cannot_be_pulled(self, manager_client, company, linked):
+        linked.status = "Deauthorized"
+        linked.save()
+        response = manager_client.post(
+            f"/companies/{company.id}/connections/{linked.id}/pull/", follow=True
+        )
+        assert "Send the company&#x27;s user through Link again" in response.content.decode()
+
+    def test_viewers_cannot_pull(self, viewer_client, company, linked):
+        response = viewer_client.post(f"/companies/{company.id}/connections/{linked.id}/pull/")
+        assert response.status_code == 403
+        assert "Pull all" not in _page(viewer_client, company)
+
+    def test_cancel(self, manager_client, company, linked):
+        pull = pulls.pull_queue(connection=linked, actor=Actor.system())
+        manager_client.post(f"/companies/{company.id}/pulls/{pull.id}/cancel/")
+        pull.refresh_from_db()
+        assert pull.status == "Cancelled"
+
+    def test_sandbox_behaviour_is_set_per_connection(self, manager_client, company, linked):
+        manager_client.post(
+            f"/companies/{company.id}/connections/{linked.id}/sandbox/",
+            {"sandbox_scenario": "server_error"},
+        )
+        linked.refresh_from_db()
+        assert linked.sandbox_scenario == "server_error"
+        response = manager_client.post(
+            f"/companies/{company.id}/connections/{linked.id}/sandbox/",
+            {"sandbox_scenario": "nonsense"},
+            follow=True,
+        )
+        assert "Choose one of the listed sandbox behaviours." in response.content.decode()
+
+
+class TestDataBrowser:
+    @pytest.fixture
+    def pulled(self, linked):
+        pulls.pull_queue(connection=linked, actor=Actor.system())
+        run_worker()
+        return linked
+
+    def test_overview_counts_each_data_type(self, manager_client, company, pulled):
+        body = manager_client.get(f"/companies/{company.id}/data/").content.decode()
+        invoices = PulledRecord.objects.filter(data_type="invoices").count()
+        assert "Invoices" in body and f"<strong>{invoices}</strong>" in body
+
+    def test_invoices_are_paginated_and_searchable(self, manager_client, company, pulled):
+        url = f"/companies/{company.id}/data/invoices/"
+        body = manager_client.get(url).content.decode()
+        assert "Page 1 of" in body and "INV-" in body
+        found = manager_client.get(url, {"q": "INV-000007"}).content.decode()
+        assert "1 record matching" in found and "INV-000007" in found
+
+    def test_record_detail_shows_the_payload(self, manager_client, company, pulled):
+        record = PulledRecord.objects.get(data_type="invoices", external_id="INV-000001")
+        body = manager_client.get(
+            f"/companies/{company.id}/data/invoices/{record.id}/"
+        ).content.decode()
+        assert "&quot;invoiceNumber&quot;: &quot;000001&quot;" in body
+
+    def test_an_unknown_data_type_is_404(self, manager_client, company):
+        assert manager_client.get(f"/companies/{company.id}/data/nope/").status_code == 404
+
+    def test_a_record_of_another_company_is_404(self, manager_client, pulled):
+        from companies import services
+
+        other = services.company_create(name="Other")
+        record = PulledRecord.objects.first()
+        url = f"/companies/{other.id}/data/{record.data_type}/{record.id}/"
+        assert manager_client.get(url).status_code == 404
+
+    def test_the_records_query_count_does_not_grow(
+        self, manager_client, company, pulled, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(8):
+            manager_client.get(f"/companies/{company.id}/data/invoices/")
+
+    def test_the_company_page_charts_invoiced_and_paid(self, manager_client, company, pulled):
+        body = _page(manager_client, company)
+        assert "Invoiced and paid per month" in body
+        assert '<rect class="series-0"' in body and '<rect class="series-1"' in body
