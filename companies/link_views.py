@@ -6,15 +6,19 @@ No login: the signed token in the URL is the credential. Every failure is a frie
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import PayrollAccount
+from accounts.providers import all_providers
 from companies import services
 from companies.link_urls import LinkTokenError, company_for_token
 from companies.models import Company, DataConnection, LinkAttempt, LinkSettings
-from companies.platforms import all_platforms, get_platform
+from companies.platforms import SourceType, all_platforms, get_platform
 from companies.platforms.sandbox import ALLOW, CANCEL, SIMULATE_ERROR
 from companies.redirect_urls import PLACEHOLDER_NAME, fill_redirect_url
 
@@ -29,12 +33,28 @@ class BadLinkRequest(Exception):
     pass
 
 
-def _error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def allow_form_redirects(response: HttpResponse, link_settings: LinkSettings) -> HttpResponse:
+    """Browsers apply CSP `form-action` to every redirect after a form is posted, so a Link
+    page whose form ends on the business's redirect URL (or on PUBLIC_BASE_URL, where OAuth2
+    consent pages and callbacks live) must allow those origins as well as its own."""
+    origins = {_origin(settings.PUBLIC_BASE_URL), _origin(link_settings.redirect_url_template)}
+    origins.discard(None)
+    if origins:
+        response._csp_update = {"form-action": sorted(origins)}
+    return response
+
+
+def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     context = {"title": title, "message": message}
     return render(request, "link/error.html", context, status=status)
 
 
-def _custom_params(request: HttpRequest) -> dict[str, str]:
+def custom_params(request: HttpRequest) -> dict[str, str]:
     """Custom values for the redirect's placeholders, from the Link URL's query string."""
     params = {}
     for name, value in request.GET.items():
@@ -50,37 +70,44 @@ def _custom_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def _company_or_error(
+def company_or_error(
     request: HttpRequest, token: str
 ) -> tuple[Company | None, LinkSettings, HttpResponse | None]:
     link_settings = LinkSettings.load()
     try:
         return company_for_token(token, link_settings), link_settings, None
     except LinkTokenError as error:
-        return None, link_settings, _error_page(request, error.status, error.title, error.message)
+        return None, link_settings, error_page(request, error.status, error.title, error.message)
 
 
 @require_http_methods(["GET", "POST"])
 def link_start(request: HttpRequest, token: str) -> HttpResponse:
-    company, link_settings, error = _company_or_error(request, token)
+    company, link_settings, error = company_or_error(request, token)
     if error:
         return error
     try:
-        params = _custom_params(request)
+        params = custom_params(request)
     except BadLinkRequest as bad:
-        return _error_page(request, 400, "This link is not valid", str(bad))
+        return error_page(request, 400, "This link is not valid", str(bad))
 
+    if request.method == "POST" and "payroll_provider" in request.POST:
+        # Imported here: the payroll pages import this module's helpers.
+        from accounts.link_views import payroll_chosen
+
+        return payroll_chosen(request, token=token, company=company, params=params)
     if request.method == "POST":
         platform = get_platform(request.POST.get("platform", ""))
         if platform is None:
-            return _error_page(
+            return error_page(
                 request, 400, "Unknown platform", "Go back and choose one of the listed platforms."
             )
         attempt = services.link_attempt_start(company=company, platform=platform, params=params)
         return redirect("link:consent", token=token, attempt_id=attempt.id)
 
     search = request.GET.get(FILTER_PARAM, "")[:100].strip()
-    platforms = [p for p in all_platforms() if search.lower() in p.name.lower()]
+    # Accounting platforms first, then payroll providers (each marked with its source type).
+    choices = [*all_platforms(), *all_providers()]
+    platforms = [p for p in choices if search.lower() in p.name.lower()]
     only = get_platform(request.GET.get(PLATFORM_PARAM, ""))
     if only:
         platforms = [only]
@@ -89,18 +116,25 @@ def link_start(request: HttpRequest, token: str) -> HttpResponse:
             "platform", flat=True
         )
     )
+    connected_payroll = set(
+        company.payroll_accounts.filter(status=PayrollAccount.Status.CONNECTED).values_list(
+            "payroll_provider", flat=True
+        )
+    )
     context = {
         "company": company,
         "link_settings": link_settings,
         "platforms": platforms,
         "linked": linked,
+        "connected_payroll": connected_payroll,
+        "payroll": SourceType.PAYROLL,
         "search": search,
         "params": params,
         "filter_param": FILTER_PARAM,
     }
     if request.htmx:
         return render(request, "link/start.html#platform-list", context)
-    return render(request, "link/start.html", context)
+    return allow_form_redirects(render(request, "link/start.html", context), link_settings)
 
 
 def _attempt_for(company: Company, attempt_id: uuid.UUID) -> LinkAttempt | None:
@@ -128,29 +162,37 @@ def _redirect_url(link_settings: LinkSettings, attempt: LinkAttempt, error: str)
 
 @require_http_methods(["GET", "POST"])
 def link_consent(request: HttpRequest, token: str, attempt_id: uuid.UUID) -> HttpResponse:
-    company, link_settings, error = _company_or_error(request, token)
+    company, link_settings, error = company_or_error(request, token)
     if error:
         return error
     attempt = _attempt_for(company, attempt_id)
     if attempt is None:
-        return _error_page(
-            request, 404, "Not found", "This step of linking does not exist. Start again from your link."
+        return error_page(
+            request,
+            404,
+            "Not found",
+            "This step of linking does not exist. Start again from your link.",
         )
     platform = get_platform(attempt.connection.platform)
     if platform is None:
-        return _error_page(
+        return error_page(
             request, 410, "Platform unavailable", "This platform can no longer be linked."
         )
-    context = {"company": company, "link_settings": link_settings, "platform": platform,
-               "attempt": attempt, "token": token}
+    context = {
+        "company": company,
+        "link_settings": link_settings,
+        "platform": platform,
+        "attempt": attempt,
+        "token": token,
+    }
 
     if request.method == "GET":
         template = "link/finished.html" if attempt.answered_at else "link/consent.html"
-        return render(request, template, context)
+        return allow_form_redirects(render(request, template, context), link_settings)
 
     choice = request.POST.get("choice")
     if choice not in (ALLOW, CANCEL, SIMULATE_ERROR):
-        return _error_page(request, 400, "Unknown answer", "Choose Allow or Cancel.")
+        return error_page(request, 400, "Unknown answer", "Choose Allow or Cancel.")
     result = platform.adapter.answer_consent(choice)
     connection = services.link_attempt_answer(attempt=attempt, result=result)
     if connection is None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from companies import activity
@@ -20,11 +21,12 @@ from companies.models import Company, DataConnection, DataPull, LinkAttempt, Lin
 from companies.platforms import Platform
 from companies.platforms.sandbox import ConsentResult
 
+# Names sort without regard to case on every database; ids break ties so pages are stable.
 COMPANY_ORDERINGS = {
-    "name": ("name", "-created"),
-    "-name": ("-name", "-created"),
-    "created": ("created", "name"),
-    "-created": ("-created", "name"),
+    "name": (Lower("name").asc(), "-created", "id"),
+    "-name": (Lower("name").desc(), "-created", "id"),
+    "created": ("created", Lower("name").asc(), "id"),
+    "-created": ("-created", Lower("name").asc(), "id"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
 Status = DataConnection.Status

@@ -12,19 +12,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from companies import queries, services
-from companies.data_views import pulls_context
-from companies.platforms.sandbox import Scenario
-from portal.charts import bar_chart
 from companies.activity import Actor
+from companies.data_views import pulls_context
 from companies.forms import CompanyForm, LinkSettingsForm
 from companies.link_urls import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
+from companies.platforms.sandbox import Scenario
 from companies.redirect_urls import (
     BUILT_IN_PLACEHOLDERS,
     fill_redirect_url,
     placeholders_in,
     validate_redirect_template,
 )
+from portal.charts import bar_chart
 
 PAGE_SIZE = 25
 

@@ -17,5 +17,7 @@ class Command(BaseCommand):
             api_key, plain = api_key_create(name=name)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        self.stderr.write(f"Created API key “{api_key.name}” ({api_key.prefix}…). It is shown once:")
+        self.stderr.write(
+            f"Created API key “{api_key.name}” ({api_key.prefix}…). It is shown once:"
+        )
         self.stdout.write(plain)

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username="admin", email="", password=password)
         self.stdout.write(
-            self.style.SUCCESS("Created the first staff user. Note this password; it is shown once:")
+            self.style.SUCCESS(
+                "Created the first staff user. Note this password; it is shown once:"
+            )
         )
         self.stdout.write(f"    user name: admin\n    password:  {password}")
