@@ -15,7 +15,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from companies import activity
@@ -186,6 +186,8 @@ def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
                 records = _fetch(adapter, connection, data_type, page)
                 done += len(records)
                 _store_page(pull.pk, connection, data_type, records, done)
+                # With DEBUG on, Django logs every statement; keep one page's worth at most.
+                reset_queries()
     except _Stop as stop:
         if stop.args:
             _finish(pull.pk, Status.CANCELLED, stop.args[0])
