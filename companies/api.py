@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict
 
 from companies import services
 from companies.activity import Actor
@@ -43,15 +43,9 @@ class CompanyIn(StrictSchema):
 
 
 class CompanyPatch(StrictSchema):
-    name: str | None = None
+    # A string, not nullable, in the schema too: it may be left out, but not set to null.
+    name: str = Field(None, description="May be left out, but not set to null.")
     description: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def name_is_not_null(cls, value: str | None) -> str:
-        if value is None:
-            raise ValueError("name may be left out, but not set to null.")
-        return value
 
 
 class ConnectionIn(StrictSchema):
@@ -94,11 +88,16 @@ class Link(Schema):
     href: str
 
 
+def _is_none(value) -> bool:
+    return value is None
+
+
 class PageLinks(Schema):
+    # HAL: a page with no next (or previous) page has no such link, rather than a null one.
     self: Link
     current: Link
-    next: Link | None = None
-    previous: Link | None = None
+    next: Link | None = Field(None, exclude_if=_is_none)
+    previous: Link | None = Field(None, exclude_if=_is_none)
 
 
 class CompanyPage(Schema):

@@ -14,7 +14,9 @@ class ApiClient:
         self.headers = {"X-API-KEY": key} if key else {}
 
     def _call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None):
-        data = raw if raw is not None else (None if body is None else __import__("json").dumps(body))
+        data = (
+            raw if raw is not None else (None if body is None else __import__("json").dumps(body))
+        )
         return getattr(self.client, method)(
             path,
             data=data,

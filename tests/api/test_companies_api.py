@@ -113,8 +113,16 @@ class TestConnectionsApi:
 class TestBadInput:
     @pytest.mark.parametrize(
         "raw",
-        [b"{not json", b'{"name": 123}', b'{"name": "A", "extra": 1}', b"[]", b'"x"', b"{}",
-         b'{"name": "A\\u0000B"}', b'{"name": "ok", "description": "a\\u0000"}'],
+        [
+            b"{not json",
+            b'{"name": 123}',
+            b'{"name": "A", "extra": 1}',
+            b"[]",
+            b'"x"',
+            b"{}",
+            b'{"name": "A\\u0000B"}',
+            b'{"name": "ok", "description": "a\\u0000"}',
+        ],
     )
     def test_bad_bodies_are_400(self, api, raw):
         response = api.post("/api/companies", raw=raw)
@@ -127,7 +135,9 @@ class TestBadInput:
         assert 400 <= response.status_code < 500
         assert Company.objects.count() == 0
 
-    @pytest.mark.parametrize("company_id", ["not-a-uuid", "123", "00000000-0000-0000-0000-00000000000g"])
+    @pytest.mark.parametrize(
+        "company_id", ["not-a-uuid", "123", "00000000-0000-0000-0000-00000000000g"]
+    )
     def test_bad_ids_are_400_naming_the_field(self, api, company_id):
         response = api.get(f"/api/companies/{company_id}")
         assert response.status_code == 400
