@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint install install-dev clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Pull throughput and worker memory (docs/benchmarks.md); on PostgreSQL too when
+# BENCH_DATABASE_URL names a server, e.g. postgres://postgres@127.0.0.1:5432/
+bench: install
+	$(BIN)/python bench/pull_benchmark.py
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+		echo; $(BIN)/python bench/pull_benchmark.py --database-url "$(BENCH_DATABASE_URL)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles
