@@ -9,7 +9,7 @@ has not run out since it was issued.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
@@ -77,7 +77,7 @@ def company_for_token(token: str, link_settings: LinkSettings) -> Company:
             "This link is no longer available",
             "The company this link was made for no longer exists.",
         )
-    issued_at = datetime.fromtimestamp(issued, tz=dt_timezone.utc)
+    issued_at = datetime.fromtimestamp(issued, tz=UTC)
     if version != company.link_version:
         raise LinkTokenError(
             410,

@@ -1,0 +1,193 @@
+"""The portal's payroll accounts pages: the table with its create form, an account's page."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts import services
+from accounts.forms import MfaForm, PayrollAccountForm, apply_service_errors
+from accounts.models import PayrollAccount
+from accounts.providers import all_providers, get_provider
+from companies.activity import Actor
+from companies.models import Company
+from companies.services import parse_uuid
+
+PAGE_SIZE = 25
+
+
+def _get_account(account_id: uuid.UUID) -> PayrollAccount:
+    return get_object_or_404(PayrollAccount.objects.select_related("company"), pk=account_id)
+
+
+def _table_context(request: HttpRequest) -> dict:
+    query = request.GET.get("q", "")[:255]
+    status = request.GET.get("status", "")
+    status = status if status in PayrollAccount.Status.values else ""
+    provider = request.GET.get("provider", "")
+    provider = provider if get_provider(provider) else ""
+    company_id = parse_uuid(request.GET.get("company", "")[:100])
+    accounts = services.accounts_for_table(
+        query=query, status=status, provider=provider, company_id=company_id
+    )
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "query": query,
+        "status": status,
+        "provider": provider,
+        "company_id": company_id,
+        "statuses": PayrollAccount.Status.choices,
+        "providers": all_providers(),
+        # Only companies that have payroll accounts can narrow the table.
+        "companies": Company.objects.filter(payroll_accounts__isnull=False)
+        .distinct()
+        .order_by("name", "id")
+        .only("id", "name"),
+    }
+
+
+@login_required
+@permission_required("accounts.view_payrollaccount", raise_exception=True)
+@require_GET
+# The page and its fragment share a URL: caches and the back button must keep them apart.
+@vary_on_headers("HX-Request")
+def account_list(request: HttpRequest) -> HttpResponse:
+    context = _table_context(request)
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "accounts/list.html#table", context)
+    company = context["company_id"]
+    form = PayrollAccountForm(initial={"company": company} if company else None)
+    return render(request, "accounts/list.html", {**context, "form": form})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@permission_required("accounts.add_payrollaccount", raise_exception=True)
+@require_POST
+def account_create(request: HttpRequest) -> HttpResponse:
+    form = PayrollAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account = services.account_create(**form.cleaned_data, actor=Actor.staff(request.user))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Added the {account.provider_name} account.")
+            return redirect("accounts:detail", account_id=account.account_id)
+    context = {**_table_context(request), "form": form}
+    return render(request, "accounts/list.html", context, status=400)
+
+
+def _detail_context(account: PayrollAccount, mfa_form: MfaForm | None = None) -> dict:
+    return {
+        "account": account,
+        "provider": account.provider,
+        "mfa_form": mfa_form or MfaForm(),
+    }
+
+
+@login_required
+@permission_required("accounts.view_payrollaccount", raise_exception=True)
+@require_GET
+@vary_on_headers("HX-Request")
+def account_detail(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
+    context = _detail_context(_get_account(account_id))
+    if request.htmx and not request.htmx.history_restore_request:
+        # The status region polls itself while a verification is under way.
+        return render(request, "accounts/detail.html#status", context)
+    return render(request, "accounts/detail.html", context)
+
+
+@login_required
+@permission_required("accounts.change_payrollaccount", raise_exception=True)
+@require_POST
+def account_mfa(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = _get_account(account_id)
+    form = MfaForm(request.POST)
+    if form.is_valid():
+        try:
+            account = services.account_submit_mfa(
+                account=account, code=form.cleaned_data["code"], actor=Actor.staff(request.user)
+            )
+        except services.WrongMfaCode as wrong:
+            account = wrong.account
+            form.add_error("code", str(wrong))
+        except services.AccountStateError as error:
+            # Answered already (another tab, a colleague): show the account as it is now.
+            messages.error(request, str(error))
+            if not request.htmx:
+                return redirect("accounts:detail", account_id=account.account_id)
+            return render(request, "accounts/detail.html#status", _detail_context(account))
+        else:
+            messages.success(request, f"{account.provider_name} accepted the code.")
+            if not request.htmx:
+                return redirect("accounts:detail", account_id=account.account_id)
+            form = MfaForm()
+    context = _detail_context(account, form)
+    if request.htmx:
+        # htmx swaps only 2xx responses, so refusals come back as 200 with the errors shown.
+        return render(request, "accounts/detail.html#status", context)
+    return render(request, "accounts/detail.html", context, status=400)
+
+
+def _state_action(request: HttpRequest, account_id: uuid.UUID, action, done: str) -> HttpResponse:
+    account = _get_account(account_id)
+    try:
+        account = action(account=account, actor=Actor.staff(request.user))
+    except services.AccountStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done.format(provider=account.provider_name))
+    if request.htmx:
+        context = _detail_context(_get_account(account_id))
+        return render(request, "accounts/detail.html#status", context)
+    return redirect("accounts:detail", account_id=account_id)
+
+
+@login_required
+@permission_required("accounts.change_payrollaccount", raise_exception=True)
+@require_POST
+def account_disconnect(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
+    return _state_action(
+        request,
+        account_id,
+        services.account_disconnect,
+        "Disconnected the {provider} account: payroll is no longer pulled.",
+    )
+
+
+@login_required
+@permission_required("accounts.change_payrollaccount", raise_exception=True)
+@require_POST
+def account_renew_authorization(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
+    return _state_action(
+        request,
+        account_id,
+        services.account_renew_authorization,
+        "Issued a new {provider} authorization URL. Earlier ones no longer work.",
+    )
+
+
+@login_required
+@permission_required("accounts.delete_payrollaccount", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
+    account = _get_account(account_id)
+    if request.method == "GET":
+        return render(request, "accounts/delete.html", {"account": account})
+    services.account_delete(account=account, actor=Actor.staff(request.user))
+    messages.success(request, f"Deleted the {account.provider_name} account.")
+    if request.htmx:
+        # The row is swapped out; the message arrives out of band.
+        return render(request, "accounts/list.html#deleted")
+    return redirect("accounts:list")
