@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from companies import services
+from companies.activity import Actor
 from companies.models import Company, DataConnection
 
 
@@ -16,11 +18,11 @@ class ConnectionStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in DataConnection.Status.values:
-            return queryset.filter(
-                Exists(
-                    DataConnection.objects.filter(company=OuterRef("pk"), status=self.value())
-                )
-            )
+            # `IN (subquery)` rather than EXISTS: without ANALYZE statistics SQLite runs a
+            # correlated EXISTS through the status index once per company, which takes minutes
+            # with 100,000 companies; the IN list is built once.
+            with_status = DataConnection.objects.filter(status=self.value())
+            return queryset.filter(pk__in=with_status.values("company_id"))
         return queryset
 
 
@@ -35,14 +37,27 @@ class DataConnectionInline(admin.TabularInline):
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "id", "created", "connection_count"]
     search_fields = ["name"]
+    search_help_text = "Search by name, or paste a company id."
     list_filter = ["created", ConnectionStatusFilter]
     readonly_fields = ["id", "created", "created_by"]
     fields = ["id", "name", "description", "created", "created_by"]
     inlines = [DataConnectionInline]
-    date_hierarchy = "created"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(connection_count=Count("connections"))
+        # A subquery, not Count() over a join: the join's GROUP BY would also land in the
+        # paginator's count, which is then slow with many companies.
+        count = (
+            DataConnection.objects.filter(company=OuterRef("pk"))
+            .order_by()
+            .values("company")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(connection_count=Coalesce(Subquery(count), 0, output_field=IntegerField()))
+        )
 
     @admin.display(description="connections", ordering="connection_count")
     def connection_count(self, obj: Company) -> int:
@@ -55,8 +70,26 @@ class CompanyAdmin(admin.ModelAdmin):
             return queryset.filter(pk=company_id), False
         return super().get_search_results(request, queryset, search_term)
 
+    # Writes go through the services, so admin changes are validated and logged like any other.
+    def save_model(self, request, obj, form, change):
+        actor = Actor.staff(request.user)
+        if not change:
+            created = services.company_create(
+                name=obj.name, description=obj.description, actor=actor
+            )
+            # The admin carries on with `obj` (its inlines point at it): make it the saved row.
+            vars(obj).update(vars(created))
+        elif form.has_changed():
+            services.company_update(
+                company=obj, name=obj.name, description=obj.description, actor=actor
+            )
+
     def delete_model(self, request, obj):
         services.company_delete(company=obj)
+
+    def delete_queryset(self, request, queryset):
+        for company in queryset:
+            services.company_delete(company=company)
 
 
 @admin.register(DataConnection)
