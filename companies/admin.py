@@ -6,7 +6,14 @@ from django.db.models.functions import Coalesce
 
 from companies import services
 from companies.activity import Actor
-from companies.models import Company, DataConnection
+from companies.models import (
+    ActivityEntry,
+    Company,
+    DataConnection,
+    DataPull,
+    LinkSettings,
+    PulledRecord,
+)
 
 
 class ConnectionStatusFilter(admin.SimpleListFilter):
@@ -100,3 +107,72 @@ class DataConnectionAdmin(admin.ModelAdmin):
     search_fields = ["company__name", "=platform"]
     readonly_fields = ["id", "created"]
     raw_id_fields = ["company"]
+
+
+@admin.register(LinkSettings)
+class LinkSettingsAdmin(admin.ModelAdmin):
+    """The one row of Settings > Auth flow > Link; the portal page has the live preview."""
+
+    list_display = ["__str__", "display_name", "redirect_url_template", "link_lifetime_days"]
+
+    def has_add_permission(self, request):
+        return not LinkSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: readable in admin, changed only by the application."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActivityEntry)
+class ActivityEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created", "company", "actor_kind", "actor_name", "action", "message"]
+    list_filter = ["actor_kind", "action", "created"]
+    list_select_related = ["company"]
+    search_fields = ["message", "actor_name", "company__name"]
+    show_full_result_count = False
+
+
+@admin.register(DataPull)
+class DataPullAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "company",
+        "connection",
+        "status",
+        "records_done",
+        "records_total",
+        "requested",
+        "finished",
+    ]
+    list_filter = ["status", "requested"]
+    list_select_related = ["company", "connection"]
+    search_fields = ["company__name", "=id"]
+
+
+@admin.register(PulledRecord)
+class PulledRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "external_id",
+        "data_type",
+        "display_name",
+        "occurred_on",
+        "amount",
+        "connection",
+        "pulled_at",
+    ]
+    list_filter = ["data_type"]
+    list_select_related = ["connection"]
+    search_fields = ["=external_id", "display_name"]
+    show_full_result_count = False

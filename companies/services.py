@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -114,9 +114,9 @@ def companies_for_table(
             match |= Q(id=company_id)
         companies = companies.filter(match)
     if status in Status.values:
-        companies = companies.filter(
-            Exists(DataConnection.objects.filter(company=OuterRef("pk"), status=status))
-        )
+        # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
+        with_status = DataConnection.objects.filter(status=status).values("company_id")
+        companies = companies.filter(pk__in=with_status)
     return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
 
 
