@@ -131,8 +131,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Deleting stays as Django's permissions say: deleting a company removes these with it.
+    def get_actions(self, request):
+        return {}
 
 
 @admin.register(ActivityEntry)

@@ -279,9 +279,7 @@ def get_company(request: HttpRequest, companyId: uuid.UUID):
     return company_to_dict(_company(companyId))
 
 
-@router.patch(
-    "/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company"
-)
+@router.patch("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company")
 def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
     company = _company(companyId)
     given = payload.model_fields_set
@@ -294,9 +292,7 @@ def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyP
     return company_to_dict(company)
 
 
-@router.delete(
-    "/{companyId}", response={204: None, **ERRORS}, summary="Delete a company"
-)
+@router.delete("/{companyId}", response={204: None, **ERRORS}, summary="Delete a company")
 def delete_company(request: HttpRequest, companyId: uuid.UUID):
     services.company_delete(company=_company(companyId))
     return Status(204, None)
@@ -330,7 +326,10 @@ def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[P
     link_url = link_url_for(company)
     connections = company.connections.order_by("created", "id")
     return _page(
-        request, connections, params.page, params.pageSize,
+        request,
+        connections,
+        params.page,
+        params.pageSize,
         lambda connection: connection_to_dict(connection, link_url),
     )
 
@@ -396,4 +395,3 @@ def delete_connection(request: HttpRequest, companyId: uuid.UUID, connectionId: 
         connection=_connection(companyId, connectionId), actor=Actor.api_key(request.auth)
     )
     return Status(204, None)
-

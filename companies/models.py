@@ -244,9 +244,7 @@ class PulledRecord(models.Model):
     Upserted by (connection, data type, external id), so pulling again never duplicates.
     """
 
-    connection = models.ForeignKey(
-        DataConnection, on_delete=models.CASCADE, related_name="records"
-    )
+    connection = models.ForeignKey(DataConnection, on_delete=models.CASCADE, related_name="records")
     data_type = models.CharField(max_length=40)
     external_id = models.CharField(max_length=100)
     # Pulled out of the payload when stored, for search, sorting and charts.

@@ -41,9 +41,7 @@ def trim_name(name: str) -> str:
     return name.strip(" ")
 
 
-def company_create(
-    *, name: str, description: str = "", actor: Actor | None = None
-) -> Company:
+def company_create(*, name: str, description: str = "", actor: Actor | None = None) -> Company:
     actor = actor or Actor.system()
     company = Company(name=trim_name(name), description=description, created_by=actor.user)
     company.full_clean()

@@ -41,8 +41,7 @@ def validate_company_name(name: str) -> None:
         )
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
-            f"The company name may be at most {NAME_MAX_LENGTH} characters "
-            f"(it has {len(name)}).",
+            f"The company name may be at most {NAME_MAX_LENGTH} characters (it has {len(name)}).",
             code="too_long",
         )
     forbidden = forbidden_name_characters(name)

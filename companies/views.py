@@ -30,9 +30,7 @@ PAGE_SIZE = 25
 
 
 def _get_company(company_id: uuid.UUID) -> Company:
-    return get_object_or_404(
-        Company.objects.prefetch_related("connections"), pk=company_id
-    )
+    return get_object_or_404(Company.objects.prefetch_related("connections"), pk=company_id)
 
 
 def _table_context(request: HttpRequest) -> dict:
@@ -305,6 +303,8 @@ def link_settings_preview(request: HttpRequest) -> HttpResponse:
         validate_redirect_template(template)
     except ValidationError as invalid:
         error = " ".join(invalid.messages)
-    context = {"previews": [] if error or not template else _redirect_previews(template),
-               "preview_error": error}
+    context = {
+        "previews": [] if error or not template else _redirect_previews(template),
+        "preview_error": error,
+    }
     return render(request, "companies/link_settings.html#preview", context)

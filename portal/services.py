@@ -23,9 +23,7 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_key_create(
-    *, name: str, created_by: AbstractBaseUser | None = None
-) -> tuple[ApiKey, str]:
+def api_key_create(*, name: str, created_by: AbstractBaseUser | None = None) -> tuple[ApiKey, str]:
     """The new key and its plain text, which is never stored and cannot be shown again."""
     name = name.strip()
     if not name:

@@ -30,7 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
-
 @login_required
 def settings_index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/settings.html")

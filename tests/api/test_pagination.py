@@ -82,9 +82,7 @@ class TestPages:
         first = api.get("/api/companies", params).json()
         assert [c["name"] for c in first["results"]] == ["Alpha", "Bravo"]
         assert "previous" not in first["_links"]
-        assert first["_links"]["next"] == {
-            "href": "/api/companies?orderBy=name&page=2&pageSize=2"
-        }
+        assert first["_links"]["next"] == {"href": "/api/companies?orderBy=name&page=2&pageSize=2"}
 
         middle = api.get("/api/companies", {**params, "page": 2}).json()
         assert set(middle["_links"]) == {"self", "current", "next", "previous"}

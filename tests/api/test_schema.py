@@ -163,7 +163,11 @@ EXPECTED_OPERATIONS = {
     ("post", "/api/companies/{companyId}/connections"): {200, 201, 400, 401, 404},
     ("get", "/api/companies/{companyId}/connections/{connectionId}"): {200, 400, 401, 404},
     ("patch", "/api/companies/{companyId}/connections/{connectionId}"): {
-        200, 400, 401, 404, 409,
+        200,
+        400,
+        401,
+        404,
+        409,
     },
     ("delete", "/api/companies/{companyId}/connections/{connectionId}"): {204, 400, 401, 404},
 }

@@ -66,4 +66,3 @@ class TestRecordsInAdmin:
     def test_a_second_settings_row_cannot_be_added(self, admin_client):
         LinkSettings.load()
         assert admin_client.get("/admin/companies/linksettings/add/").status_code == 403
-

@@ -67,7 +67,9 @@ class TestLifecycle:
         assert log[2].actor_label == "End user via Link"
 
     def test_only_a_linked_connection_can_be_unlinked(self, company, manager_client):
-        pending = DataConnection.objects.create(company=company, platform="sage", source_type="Accounting")
+        pending = DataConnection.objects.create(
+            company=company, platform="sage", source_type="Accounting"
+        )
         response = manager_client.post(_connection_url(pending, "unlink"), follow=True)
         assert "Only a Linked connection can be unlinked" in response.content.decode()
         pending.refresh_from_db()
@@ -85,11 +87,15 @@ class TestCompanyPage:
         assert "Xero withdrew access" in body  # timeline
 
     def test_new_link_url_via_htmx_swaps_the_region(self, manager_client, company, htmx_headers):
-        company.link_issued_at = company.link_issued_at.replace(year=company.link_issued_at.year - 1)
+        company.link_issued_at = company.link_issued_at.replace(
+            year=company.link_issued_at.year - 1
+        )
         company.save()
         before = manager_client.get(f"/companies/{company.id}/").content.decode()
         old_url = re.search(r'id="link-url">([^<]+)<', before).group(1)
-        response = manager_client.post(f"/companies/{company.id}/link-url/renew/", headers=htmx_headers)
+        response = manager_client.post(
+            f"/companies/{company.id}/link-url/renew/", headers=htmx_headers
+        )
         body = response.content.decode()
         assert body.lstrip().startswith('<div id="lifecycle"')
         assert "Issued a new Link URL." in body
@@ -113,7 +119,10 @@ class TestCompanyPage:
     def test_viewers_cannot_change_connections(self, viewer_client, linked):
         for action in ("deauthorize", "unlink", "delete"):
             assert viewer_client.post(_connection_url(linked, action)).status_code == 403
-        assert viewer_client.post(f"/companies/{linked.company_id}/link-url/revoke/").status_code == 403
+        assert (
+            viewer_client.post(f"/companies/{linked.company_id}/link-url/revoke/").status_code
+            == 403
+        )
         linked.refresh_from_db()
         assert linked.status == "Linked"
         body = viewer_client.get(f"/companies/{linked.company_id}/").content.decode()
