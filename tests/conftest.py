@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from io import StringIO
+from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 
 from companies import services
-from companies.models import Company, DataConnection
+from companies.link_urls import link_url_for
+from companies.models import Company, DataConnection, LinkSettings
 
 
 def _user_in_group(django_user_model, username: str, group: str | None) -> User:
@@ -97,3 +103,45 @@ def _fast_password_hashing(settings):
 def end_user() -> Client:
     """A browser with no session and CSRF checks on: the end user has only the Link URL."""
     return Client(enforce_csrf_checks=True)
+
+
+def path_of(url: str) -> str:
+    """The path and query of an absolute URL, for the test client."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def link_path(company) -> str:
+    """The company's Link URL, as the test client requests it."""
+    return path_of(link_url_for(company))
+
+
+@pytest.fixture
+def redirect_settings(db) -> LinkSettings:
+    link_settings = LinkSettings.load()
+    link_settings.redirect_url_template = (
+        "https://example.com/linked?company={companyId}&connection={connectionId}"
+        "&platform={platform}&name={platformName}&type={sourceType}&status={statusCode}"
+        "&error={errorMessage}&customer={customerId}"
+    )
+    link_settings.save()
+    return link_settings
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker` does in production, until the queue is empty.
+
+    Between tasks the worker closes stale connections; in a test it shares the test's
+    connection and transaction, so that housekeeping is held off, as Django's test client
+    does for requests.
+    """
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command(
+            "db_worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )

@@ -1,18 +1,12 @@
 from __future__ import annotations
 
-from io import StringIO
-from urllib.parse import urlsplit
-
-import pytest
-from django.core.management import call_command
-
 from accounts import services
 from accounts.crypto import Secret
 from accounts.models import PayrollAccount
 from companies.activity import Actor
-from companies.link_urls import link_url_for
-from companies.models import Company, LinkSettings
+from companies.models import Company
 from tests.api.conftest import ApiClient, api, api_key  # noqa: F401 (fixtures)
+from tests.conftest import path_of, run_worker  # noqa: F401 (used by these tests)
 
 # The Teal document's sample body; `user_id` is replaced with a real company's id.
 TEAL_SAMPLE_REQUEST = {
@@ -23,25 +17,6 @@ TEAL_SAMPLE_REQUEST = {
 }
 SAMPLE_PASSWORD = TEAL_SAMPLE_REQUEST["password"]
 STAFF = Actor.system()
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does in production, until the queue is empty."""
-    call_command(
-        "db_worker",
-        batch=True,
-        reload=False,
-        startup_delay=False,
-        interval=0,
-        verbosity=0,
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
-
-
-def path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def make_account(
@@ -65,20 +40,3 @@ def make_account(
         PayrollAccount.objects.filter(pk=account.pk).update(status=status)
         account.refresh_from_db()
     return account
-
-
-@pytest.fixture
-def link_path(company) -> str:
-    return path_of(link_url_for(company))
-
-
-@pytest.fixture
-def redirect_settings(db) -> LinkSettings:
-    link_settings = LinkSettings.load()
-    link_settings.redirect_url_template = (
-        "https://example.com/linked?company={companyId}&connection={connectionId}"
-        "&platform={platform}&name={platformName}&type={sourceType}&status={statusCode}"
-        "&error={errorMessage}&customer={customerId}"
-    )
-    link_settings.save()
-    return link_settings

@@ -9,7 +9,7 @@ from companies import services
 from companies.activity import Actor
 from companies.link_urls import link_url_for
 from companies.models import LinkSettings
-from tests.link.conftest import path_of
+from tests.conftest import path_of
 
 pytestmark = pytest.mark.django_db
 
