@@ -112,7 +112,9 @@ class TestIdempotencyKey:
         assert Company.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback like every transactional test here: the next one restores the
+# migrated rows (staff groups) over what this one leaves.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_requests_with_one_key_create_one_company(api_key, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip(
