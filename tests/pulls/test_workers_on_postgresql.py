@@ -1,10 +1,12 @@
-"""Several workers on PostgreSQL share the queue and never run one pull twice."""
+"""Real worker processes on PostgreSQL: several share the queue and never run one pull twice,
+and a company deleted in the middle of its pull stops the worker cleanly."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,30 @@ def test_two_workers_run_each_pull_once():
         )
     # One "complete" entry per pull: none ran twice.
     assert ActivityEntry.objects.filter(action="pull.complete").count() == len(queued)
+
+
+def test_deleting_the_company_during_a_pull_stops_it_cleanly():
+    company = services.company_create(name="Big Company")
+    connection_ = DataConnection.objects.create(
+        company=company,
+        platform="xero",
+        source_type="Accounting",
+        status="Linked",
+        sandbox_scenario="large",
+    )
+    pull = pulls.pull_queue(connection=connection_, actor=Actor.system())
+    worker = _worker()
+    try:
+        deadline = time.monotonic() + 60
+        while not DataPull.objects.filter(pk=pull.pk, records_done__gt=0).exists():
+            assert time.monotonic() < deadline, "the worker never started the pull"
+            time.sleep(0.05)
+        services.company_delete(company=company)
+    finally:
+        _, errors = worker.communicate(timeout=120)
+
+    assert worker.returncode == 0, errors
+    assert "Traceback" not in errors
+    assert not DataPull.objects.exists()
+    assert not PulledRecord.objects.exists()
+    assert not DataConnection.objects.exists()
