@@ -19,7 +19,7 @@ from accounts.models import USER_NAME_MAX_LENGTH, PayrollAccount
 from accounts.providers import provider_keys
 from companies.activity import Actor
 from companies.models import Company
-from portal.api import ErrorOut
+from portal.api import ErrorOut, PageLinks
 
 router = Router(tags=["Payroll accounts"])
 
@@ -98,17 +98,6 @@ class AccountOut(Schema):
         description="For OAuth2 providers, until connected: where the user consents"
     )
     mfa_method: MfaMethod | None
-
-
-class Link(Schema):
-    href: str
-
-
-class PageLinks(Schema):
-    self: Link
-    current: Link
-    next: Link | None = None
-    previous: Link | None = None
 
 
 class AccountPage(Schema):

@@ -31,6 +31,12 @@ Status = PayrollAccount.Status
 PASSWORD_MAX_LENGTH = 1000
 
 
+def _mfa_where(source: str) -> str:
+    if source == PayrollAccount.MfaSource.SMS:
+        return "sent by SMS"
+    return "from the user’s authenticator app"
+
+
 class AccountStateError(Exception):
     """The account is not in a state that allows this; the message says why."""
 
@@ -160,7 +166,7 @@ def account_create(
             company=company,
             actor=actor,
             action="payroll.created",
-            message=f"Added a {provider.name} payroll account{login} (PENDING).",
+            message=f"Added the {provider.name} payroll account{login} (PENDING).",
         )
         if provider.uses_credentials and not verify_now:
             _enqueue_verification(account)
@@ -273,8 +279,8 @@ def account_verify(*, account_id: uuid.UUID | str) -> PayrollAccount | None:
             account.mfa_source = answer.mfa_source
             account.mfa_attempts = 0
             account.status_message = ""
-            source = PayrollAccount.MfaSource(answer.mfa_source).label.lower()
-            message = f"{provider.name} asks for a code from the user’s {source} (MFA_REQUIRED)."
+            where = _mfa_where(answer.mfa_source)
+            message = f"{provider.name} asks for a code {where} (MFA_REQUIRED)."
         else:
             account.status = Status.INVALID_CREDENTIALS
             account.status_message = f"{provider.name} did not accept the user name or password."

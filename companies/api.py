@@ -20,7 +20,7 @@ from companies.activity import Actor
 from companies.link_urls import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
-from portal.api import ErrorOut
+from portal.api import ErrorOut, PageLinks
 from portal.models import IdempotencyRecord
 
 router = Router(tags=["Companies"])
@@ -82,22 +82,6 @@ class CompanyOut(Schema):
     redirect: str
     dataConnections: list[ConnectionOut]
     created: datetime
-
-
-class Link(Schema):
-    href: str
-
-
-def _is_none(value) -> bool:
-    return value is None
-
-
-class PageLinks(Schema):
-    # HAL: a page with no next (or previous) page has no such link, rather than a null one.
-    self: Link
-    current: Link
-    next: Link | None = Field(None, exclude_if=_is_none)
-    previous: Link | None = Field(None, exclude_if=_is_none)
 
 
 class CompanyPage(Schema):

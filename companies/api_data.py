@@ -13,11 +13,11 @@ from ninja.errors import HttpError
 
 from companies import pulls, queries
 from companies.activity import Actor
-from companies.api import ERRORS, Link, PageParams, _company, _page
+from companies.api import ERRORS, PageParams, _company, _page
 from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.services import ConnectionStateError
-from portal.api import ErrorOut
+from portal.api import ErrorOut, PageLinks
 
 router = Router(tags=["Data"])
 
@@ -40,19 +40,12 @@ class PullOut(Schema):
     errorMessage: str
 
 
-class PullPageLinks(Schema):
-    self: Link
-    current: Link
-    next: Link | None = None
-    previous: Link | None = None
-
-
 class PullPage(Schema):
     results: list[PullOut]
     pageNumber: int
     pageSize: int
     totalResults: int
-    links: PullPageLinks = Field(alias="_links")
+    links: PageLinks = Field(alias="_links")
 
 
 class RecordOut(Schema):
@@ -70,7 +63,7 @@ class RecordPage(Schema):
     pageNumber: int
     pageSize: int
     totalResults: int
-    links: PullPageLinks = Field(alias="_links")
+    links: PageLinks = Field(alias="_links")
 
 
 def pull_to_dict(pull: DataPull) -> dict:

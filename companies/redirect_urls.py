@@ -23,7 +23,7 @@ BUILT_IN_PLACEHOLDERS = (
     "errorMessage",
 )
 TEMPLATE_MAX_LENGTH = 2000
-PLACEHOLDER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+PLACEHOLDER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

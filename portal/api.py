@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
 
@@ -40,6 +40,22 @@ class ErrorOut(Schema):
     statusCode: int
     error: str
     validation: ValidationDetails | None = None
+
+
+class Link(Schema):
+    href: str
+
+
+def _is_none(value) -> bool:
+    return value is None
+
+
+class PageLinks(Schema):
+    # HAL: a page with no next (or previous) page has no such link, rather than a null one.
+    self: Link
+    current: Link
+    next: Link | None = Field(None, exclude_if=_is_none)
+    previous: Link | None = Field(None, exclude_if=_is_none)
 
 
 api = NinjaAPI(

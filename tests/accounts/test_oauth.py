@@ -50,7 +50,7 @@ class TestConsentPage:
         assert page.status_code == 200
         html = page.content.decode()
         assert "Gusto" in html and "Sandbox" in html
-        assert f"read {company.name}’s payroll on Gusto" in html
+        assert f"read the payroll of {company.name} on Gusto" in html
         assert "Pay runs and pay stubs" in html
         assert 'value="allow"' in html and 'value="cancel"' in html
 

@@ -43,7 +43,7 @@ class TestVerificationByTheWorker:
         assert account.latest_pay_date is not None
         assert account.latest_pay_date.day in (15, 28, 29, 30, 31)
         assert messages(company) == [
-            "Added a QuickBooks Payroll payroll account for john.smith@company.com (PENDING).",
+            "Added the QuickBooks Payroll payroll account for john.smith@company.com (PENDING).",
             "QuickBooks Payroll accepted the credentials (CONNECTED).",
             f"Pulled payroll from QuickBooks Payroll: latest pay date "
             f"{account.latest_pay_date:%-d %b %Y}.",

@@ -34,6 +34,8 @@ class TestValidation:
             ("https://example.com/{}", "not a placeholder name"),
             ("https://example.com/{company id}", "spaces"),
             ("https://example.com/{1abc}", "not a placeholder name"),
+            # Link URLs keep "_" names for themselves, so such a value could never arrive.
+            ("https://example.com/{_hidden}", "not a placeholder name"),
             ("https://example.com/\x00", "control characters"),
             ("https://", "not a valid web address"),
             ("https://example.com/" + "a" * 2000, "at most 2000"),
