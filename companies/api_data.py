@@ -159,3 +159,20 @@ def records(
         params.pageSize,
         record_to_dict,
     )
+
+
+@router.post(
+    "/{companyId}/data/history/{pullId}/cancel",
+    response={200: PullOut, 409: ErrorOut, **ERRORS},
+    summary="Cancel a pull",
+    description="A Queued or Fetching pull stops before its next page; 409 once it has ended.",
+)
+def pull_cancel(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
+    pull = DataPull.objects.filter(pk=pullId, company_id=companyId).first()
+    if pull is None:
+        raise Http404(f"Company {companyId} has no pull with the id {pullId}.")
+    try:
+        pull = pulls.pull_cancel(pull=pull, actor=Actor.api_key(request.auth))
+    except ConnectionStateError as error:
+        raise HttpError(409, str(error)) from None
+    return pull_to_dict(pull)

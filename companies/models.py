@@ -215,6 +215,8 @@ class DataPull(models.Model):
     requested = models.DateTimeField(default=timezone.now, db_index=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # Set by the worker at every page: a Fetching pull whose heartbeat stops had its worker die.
+    heartbeat = models.DateTimeField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     requested_by = models.CharField(max_length=150, blank=True)
 

@@ -13,6 +13,7 @@ import logging
 import math
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import reset_queries, transaction
@@ -49,6 +50,9 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
         if connection.status != DataConnection.Status.LINKED:
             raise ConnectionStateError(_not_linked_message(connection))
         active = connection.pulls.filter(status__in=ACTIVE).first()
+        if active and _is_abandoned(active):
+            _end(active, Status.FETCH_ERROR, _abandoned_message())
+            active = None
         if active:
             return active
         pull = DataPull.objects.create(
@@ -64,6 +68,22 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
         # The database backend stores the task in this transaction: no pull without its task.
         run_pull.enqueue(str(pull.id))
     return pull
+
+
+def _is_abandoned(pull: DataPull) -> bool:
+    """A Fetching pull without news for PULL_STALE_AFTER_SECONDS: its worker has died."""
+    last_seen = pull.heartbeat or pull.started
+    stale_after = timedelta(seconds=settings.PULL_STALE_AFTER_SECONDS)
+    return (
+        pull.status == Status.FETCHING
+        and last_seen is not None
+        and timezone.now() - last_seen > stale_after
+    )
+
+
+def _abandoned_message() -> str:
+    minutes = max(1, settings.PULL_STALE_AFTER_SECONDS // 60)
+    return f"The worker running this pull stopped: no progress for {minutes} minutes."
 
 
 def pulls_queue_all(*, company: Company, actor: Actor) -> list[DataPull]:
@@ -154,7 +174,7 @@ def _store_page(pull_id: uuid.UUID, connection: DataConnection, data_type: str, 
             unique_fields=["connection", "data_type", "external_id"],
             update_fields=["display_name", "occurred_on", "amount", "payload", "pulled_at"],
         )
-        DataPull.objects.filter(pk=pull_id).update(records_done=done)
+        DataPull.objects.filter(pk=pull_id).update(records_done=done, heartbeat=now)
 
 
 def _finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
@@ -168,8 +188,9 @@ def _finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
 def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
     """Run a queued pull to its end. Returns the final status, or None if there was
     nothing to run (another worker has it, or it was cancelled or deleted)."""
+    now = timezone.now()
     claimed = DataPull.objects.filter(pk=pull_id, status=Status.QUEUED).update(
-        status=Status.FETCHING, started=timezone.now()
+        status=Status.FETCHING, started=now, heartbeat=now
     )
     pull = DataPull.objects.select_related("connection__company").filter(pk=pull_id).first()
     if not claimed or pull is None:

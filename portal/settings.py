@@ -156,6 +156,8 @@ CREDENTIALS_KEYS = _credentials_keys(env.list("CREDENTIALS_KEYS", default=[]))
 
 # A pull retries a rate-limited or failing page after 1, 2, 4... times this many seconds.
 PULL_BACKOFF_SECONDS = env.float("PULL_BACKOFF_SECONDS", default=1.0)
+# A Fetching pull with no progress for this long had its worker die; a new request replaces it.
+PULL_STALE_AFTER_SECONDS = env.int("PULL_STALE_AFTER_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

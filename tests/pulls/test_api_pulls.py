@@ -49,3 +49,13 @@ class TestDataApi:
             api.get(f"/api/companies/{company.id}/data/history/{uuid.uuid4()}").status_code == 404
         )
         assert api.post(f"/api/companies/{uuid.uuid4()}/data/all").status_code == 404
+
+    def test_cancel_through_the_api(self, api, company, linked):
+        [pull] = api.post(f"/api/companies/{company.id}/data/all").json()
+        url = f"/api/companies/{company.id}/data/history/{pull['id']}/cancel"
+        cancelled = api.post(url)
+        assert cancelled.status_code == 200
+        assert cancelled.json()["status"] == "Cancelled"
+        again = api.post(url)
+        assert again.status_code == 409
+        assert "already ended" in again.json()["error"]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from companies import pulls, services
 from companies.activity import Actor
@@ -133,3 +136,28 @@ class TestCancelAndDelete:
         pull.refresh_from_db()
         assert pull.status == "Cancelled"
         assert "Unlinked" in pull.error_message
+
+
+class TestAbandonedPulls:
+    def test_a_pull_whose_worker_died_is_replaced(self, linked, settings):
+        settings.PULL_STALE_AFTER_SECONDS = 600
+        stuck = pulls.pull_queue(connection=linked, actor=STAFF)
+        long_ago = timezone.now() - timedelta(minutes=11)
+        DataPull.objects.filter(pk=stuck.pk).update(
+            status="Fetching", started=long_ago, heartbeat=long_ago, records_done=500
+        )
+        fresh = pulls.pull_queue(connection=linked, actor=STAFF)
+        assert fresh.pk != stuck.pk
+        stuck.refresh_from_db()
+        assert stuck.status == "FetchError"
+        assert "no progress for 10 minutes" in stuck.error_message
+        run_worker()
+        fresh.refresh_from_db()
+        assert fresh.status == "Complete"
+
+    def test_a_running_pull_with_recent_progress_is_kept(self, linked):
+        running = pulls.pull_queue(connection=linked, actor=STAFF)
+        DataPull.objects.filter(pk=running.pk).update(
+            status="Fetching", started=timezone.now(), heartbeat=timezone.now()
+        )
+        assert pulls.pull_queue(connection=linked, actor=STAFF) == running
