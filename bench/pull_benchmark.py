@@ -298,7 +298,6 @@ def _count_statements() -> None:
     """Pull the typical company again in this process, counting the SQL it sends."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from companies.activity import Actor
     from companies.models import DataConnection, DataPull, PulledRecord
@@ -309,7 +308,14 @@ def _count_statements() -> None:
     typical = DataConnection.objects.get(sandbox_scenario=Scenario.NORMAL)
     before = PulledRecord.objects.filter(connection=typical).count()
     pull = pull_queue(connection=typical, actor=Actor.system())
-    with CaptureQueriesContext(connection) as queries:
+    # An execute wrapper sees every statement; Django's query log is cleared by the pull.
+    queries: list[dict] = []
+
+    def record(execute, sql, params, many, context):
+        queries.append({"sql": sql})
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         call_command(
             "db_worker",
             batch=True,
