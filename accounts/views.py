@@ -20,7 +20,7 @@ from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
 from companies.activity import Actor
 from companies.models import Company
-from companies.services import parse_uuid
+from companies.queries import parse_uuid
 
 PAGE_SIZE = 25
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from companies import services
+from companies import queries, services
 from companies.activity import Actor
 from companies.models import (
     ActivityEntry,
@@ -72,7 +72,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # A pasted company id finds that company; anything else searches names.
-        company_id = services.parse_uuid(search_term)
+        company_id = queries.parse_uuid(search_term)
         if company_id:
             return queryset.filter(pk=company_id), False
         return super().get_search_results(request, queryset, search_term)

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from companies import services
+from companies import queries, services
 from companies.activity import Actor
 from companies.link_urls import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
@@ -254,7 +254,7 @@ def create_company(request: HttpRequest, payload: CompanyIn):
 
 @router.get("", response={200: CompanyPage, **ERRORS}, summary="List companies", by_alias=True)
 def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
-    companies = services.companies_for_table(query=params.query, ordering=params.orderBy)
+    companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
     return _page(request, companies, params.page, params.pageSize, company_to_dict)
 
 

@@ -6,13 +6,11 @@ company's activity log, naming the actor.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import F
 from django.utils import timezone
 
 from companies import activity
@@ -21,14 +19,6 @@ from companies.models import Company, DataConnection, DataPull, LinkAttempt, Lin
 from companies.platforms import Platform
 from companies.platforms.sandbox import ConsentResult
 
-# Names sort without regard to case on every database; ids break ties so pages are stable.
-COMPANY_ORDERINGS = {
-    "name": (Lower("name").asc(), "-created", "id"),
-    "-name": (Lower("name").desc(), "-created", "id"),
-    "created": ("created", Lower("name").asc(), "id"),
-    "-created": ("-created", Lower("name").asc(), "id"),
-}
-DEFAULT_COMPANY_ORDERING = "-created"
 Status = DataConnection.Status
 
 
@@ -87,35 +77,6 @@ def company_delete(*, company: Company) -> None:
         )
     )
     company.delete()
-
-
-def parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value.strip())
-    except (ValueError, AttributeError):
-        return None
-
-
-def companies_for_table(
-    *, query: str = "", status: str = "", ordering: str = DEFAULT_COMPANY_ORDERING
-) -> QuerySet[Company]:
-    """The companies table: a fixed number of queries whatever the page size."""
-    companies = Company.objects.prefetch_related(
-        Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
-    )
-    # No name holds a NUL, and PostgreSQL refuses one in a query parameter.
-    query = query.replace("\x00", "").strip()
-    if query:
-        match = Q(name__icontains=query)
-        company_id = parse_uuid(query)
-        if company_id:
-            match |= Q(id=company_id)
-        companies = companies.filter(match)
-    if status in Status.values:
-        # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
-        with_status = DataConnection.objects.filter(status=status).values("company_id")
-        companies = companies.filter(pk__in=with_status)
-    return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
 
 
 # Link URLs

@@ -36,10 +36,10 @@ def _get_company(company_id: uuid.UUID) -> Company:
 def _table_context(request: HttpRequest) -> dict:
     query = request.GET.get("q", "")[:255]
     status = request.GET.get("status", "")
-    sort = request.GET.get("sort", services.DEFAULT_COMPANY_ORDERING)
-    if sort not in services.COMPANY_ORDERINGS:
-        sort = services.DEFAULT_COMPANY_ORDERING
-    companies = services.companies_for_table(query=query, status=status, ordering=sort)
+    sort = request.GET.get("sort", queries.DEFAULT_COMPANY_ORDERING)
+    if sort not in queries.COMPANY_ORDERINGS:
+        sort = queries.DEFAULT_COMPANY_ORDERING
+    companies = queries.companies_for_table(query=query, status=status, ordering=sort)
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page_obj": page,
