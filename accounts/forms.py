@@ -44,8 +44,17 @@ class PayrollAccountForm(forms.Form):
     """Staff add an account. The provider decides whether user name and password are needed
     (the service says so); OAuth2 accounts get an authorization URL to send to the user."""
 
+    # The company's id, not a list of every company: an installation may have 100,000.
+    # "Add payroll account" on a company page fills it in.
     company = forms.ModelChoiceField(
-        queryset=Company.objects.order_by("name", "id"), empty_label="Choose a company"
+        queryset=Company.objects.all(),
+        widget=forms.TextInput(
+            attrs={"placeholder": "8f74269c-6cbf-4c5e-9b93-599965a7fd49", "autocomplete": "off"}
+        ),
+        help_text="The company’s id, as shown in the companies table.",
+        error_messages={
+            "invalid_choice": "No company has this id. Copy it from the companies table.",
+        },
     )
     payroll_provider = forms.ChoiceField(label="Provider", choices=provider_choices)
     user_name = UserNameField(required=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.models import PayrollAccount
@@ -75,9 +77,26 @@ class TestCreate:
         assert message in r.content.decode()
         assert not PayrollAccount.objects.exists()
 
-    def test_the_table_can_preselect_a_company(self, manager_client, company):
+    def test_the_company_page_link_fills_in_the_company(self, manager_client, company):
         html = manager_client.get(f"/accounts/?company={company.id}").content.decode()
-        assert f'<option value="{company.id}" selected>Platypus Properties</option>' in html
+        assert re.search(rf'<input type="text" name="company" value="{company.id}"', html)
+
+    @pytest.mark.parametrize(
+        ("value", "says"),
+        [
+            ("not-an-id", "“not-an-id” is not a valid UUID."),
+            ("7543a8d3-d8b0-46cd-bfd2-7307fec0e527", "No company has this id."),
+        ],
+    )
+    def test_an_unknown_company_id_is_a_form_error(self, manager_client, company, value, says):
+        r = manager_client.post("/accounts/create/", {**form_data(company), "company": value})
+        assert r.status_code == 400
+        assert says in r.content.decode()
+        assert not PayrollAccount.objects.exists()
+
+    def test_the_form_does_not_list_every_company(self, manager_client, company):
+        html = manager_client.get("/accounts/").content.decode()
+        assert '<select name="company"' not in html
 
     def test_it_requires_the_add_permission(self, viewer_client, company):
         assert viewer_client.post("/accounts/create/", form_data(company)).status_code == 403
