@@ -17,7 +17,7 @@ class CompanyForm(forms.Form):
     description = forms.CharField(
         required=False,
         max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 1}),
     )
 
     def __init__(self, *args, **kwargs) -> None:

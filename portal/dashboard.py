@@ -13,7 +13,8 @@ from companies.models import Company, DataConnection, DataPull
 
 def totals() -> dict[str, int]:
     return Company.objects.aggregate(
-        companies=Count("id"),
+        # distinct: the join with connections repeats a company once per connection.
+        companies=Count("id", distinct=True),
         linked=Count(
             "id", filter=Q(connections__status=DataConnection.Status.LINKED), distinct=True
         ),
