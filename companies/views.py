@@ -300,7 +300,8 @@ def link_settings_preview(request: HttpRequest) -> HttpResponse:
     template = request.GET.get("redirect_url_template", "").strip()
     error = ""
     try:
-        validate_redirect_template(template)
+        if template:  # empty means no redirect: nothing to check
+            validate_redirect_template(template)
     except ValidationError as invalid:
         error = " ".join(invalid.messages)
     context = {

@@ -94,5 +94,13 @@ class TestPreview:
         )
         assert b"not in the host" in response.content
 
+    def test_an_empty_url_means_no_redirect(self, manager_client, htmx_headers):
+        response = manager_client.get(
+            "/settings/link/preview/", {"redirect_url_template": ""}, headers=htmx_headers
+        )
+        body = response.content.decode()
+        assert "You can close this window" in body
+        assert "must start with" not in body
+
     def test_it_checks_permission(self, viewer_client):
         assert viewer_client.get("/settings/link/preview/").status_code == 403
