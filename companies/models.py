@@ -232,6 +232,16 @@ class DataPull(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def duration(self) -> str:
+        """How long the pull ran, in words short enough for a table cell."""
+        if not (self.started and self.finished):
+            return ""
+        seconds = (self.finished - self.started).total_seconds()
+        if seconds < 60:
+            return f"{seconds:.1f} s"
+        return f"{int(seconds // 60)} min {int(seconds % 60)} s"
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.COMPLETE:
             return 100

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from companies import pulls
@@ -29,6 +31,7 @@ class TestPullButtons:
         body = polled.content.decode()
         assert "Complete" in body and 'value="100"' in body
         assert "every 1s" not in body  # polling stops
+        assert re.search(r"took \d+\.\d s", body)
 
     def test_pull_all_without_linked_connections_says_why(self, manager_client, company):
         response = manager_client.post(f"/companies/{company.id}/pulls/all/", follow=True)
