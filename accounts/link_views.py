@@ -26,11 +26,9 @@ from accounts.models import PayrollAccount
 from accounts.providers import PayrollProvider, get_provider
 from companies.activity import Actor
 from companies.link_views import (
-    BadLinkRequest,
     allow_form_redirects,
-    company_or_error,
-    custom_params,
     error_page,
+    link_page,
 )
 from companies.models import Company, LinkSettings
 from companies.redirect_urls import fill_redirect_url
@@ -121,14 +119,15 @@ def _brand_context(company, link_settings, provider, token, params) -> dict:
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-def payroll_sign_in(request: HttpRequest, token: str, provider_key: str) -> HttpResponse:
-    company, link_settings, error = company_or_error(request, token)
-    if error:
-        return error
-    try:
-        params = custom_params(request)
-    except BadLinkRequest as bad:
-        return error_page(request, 400, "This link is not valid", str(bad))
+@link_page
+def payroll_sign_in(
+    request: HttpRequest,
+    token: str,
+    company: Company,
+    link_settings: LinkSettings,
+    params: dict,
+    provider_key: str,
+) -> HttpResponse:
     provider = get_provider(provider_key)
     if provider is None or not provider.uses_credentials:
         return error_page(
@@ -190,15 +189,16 @@ def _after_sign_in(request, link_settings, company, provider, account, params, t
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
-def payroll_account(request: HttpRequest, token: str, account_id: uuid.UUID) -> HttpResponse:
+@link_page
+def payroll_account(
+    request: HttpRequest,
+    token: str,
+    company: Company,
+    link_settings: LinkSettings,
+    params: dict,
+    account_id: uuid.UUID,
+) -> HttpResponse:
     """One account's next step in Link: the MFA code, signing in again, or done."""
-    company, link_settings, error = company_or_error(request, token)
-    if error:
-        return error
-    try:
-        params = custom_params(request)
-    except BadLinkRequest as bad:
-        return error_page(request, 400, "This link is not valid", str(bad))
     # Only accounts started through Link: an account the business created stays its own.
     account = PayrollAccount.objects.filter(
         pk=account_id, company=company, link_params__isnull=False

@@ -5,6 +5,7 @@ No login: the signed token in the URL is the credential. Every failure is a frie
 
 from __future__ import annotations
 
+import functools
 import uuid
 from urllib.parse import urlsplit
 
@@ -60,7 +61,7 @@ def custom_params(request: HttpRequest) -> dict[str, str]:
     for name, value in request.GET.items():
         if name in (FILTER_PARAM, PLATFORM_PARAM):
             continue
-        if not PLACEHOLDER_NAME.fullmatch(name) or name.startswith("_"):
+        if not PLACEHOLDER_NAME.fullmatch(name):
             raise BadLinkRequest(f"“{name[:40]}” is not a parameter name this link accepts.")
         if len(value) > MAX_CUSTOM_VALUE_LENGTH or not value.isprintable():
             raise BadLinkRequest(f"The value of “{name}” is too long or holds control characters.")
@@ -70,26 +71,37 @@ def custom_params(request: HttpRequest) -> dict[str, str]:
     return params
 
 
-def company_or_error(
-    request: HttpRequest, token: str
-) -> tuple[Company | None, LinkSettings, HttpResponse | None]:
-    link_settings = LinkSettings.load()
-    try:
-        return company_for_token(token, link_settings), link_settings, None
-    except LinkTokenError as error:
-        return None, link_settings, error_page(request, error.status, error.title, error.message)
+def link_page(view):
+    """Resolve the Link URL: the view gets the company, the Link settings and the custom
+    values from the query string, or the end user gets the friendly page saying what is wrong."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        link_settings = LinkSettings.load()
+        try:
+            company = company_for_token(token, link_settings)
+            params = custom_params(request)
+        except LinkTokenError as error:
+            return error_page(request, error.status, error.title, error.message)
+        except BadLinkRequest as bad:
+            return error_page(request, 400, "This link is not valid", str(bad))
+        return view(
+            request,
+            token=token,
+            company=company,
+            link_settings=link_settings,
+            params=params,
+            **kwargs,
+        )
+
+    return wrapper
 
 
 @require_http_methods(["GET", "POST"])
-def link_start(request: HttpRequest, token: str) -> HttpResponse:
-    company, link_settings, error = company_or_error(request, token)
-    if error:
-        return error
-    try:
-        params = custom_params(request)
-    except BadLinkRequest as bad:
-        return error_page(request, 400, "This link is not valid", str(bad))
-
+@link_page
+def link_start(
+    request: HttpRequest, token: str, company: Company, link_settings: LinkSettings, params: dict
+) -> HttpResponse:
     if request.method == "POST" and "payroll_provider" in request.POST:
         # Imported here: the payroll pages import this module's helpers.
         from accounts.link_views import payroll_chosen
@@ -161,10 +173,16 @@ def _redirect_url(link_settings: LinkSettings, attempt: LinkAttempt, error: str)
 
 
 @require_http_methods(["GET", "POST"])
-def link_consent(request: HttpRequest, token: str, attempt_id: uuid.UUID) -> HttpResponse:
-    company, link_settings, error = company_or_error(request, token)
-    if error:
-        return error
+@link_page
+def link_consent(
+    request: HttpRequest,
+    token: str,
+    company: Company,
+    link_settings: LinkSettings,
+    params: dict,
+    attempt_id: uuid.UUID,
+) -> HttpResponse:
+    # The custom values that count are those stored when the platform was chosen.
     attempt = _attempt_for(company, attempt_id)
     if attempt is None:
         return error_page(
