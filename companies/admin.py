@@ -34,10 +34,17 @@ class ConnectionStatusFilter(admin.SimpleListFilter):
 
 
 class DataConnectionInline(admin.TabularInline):
+    """Connections are made through Link and changed on the company page (or below, through
+    actions that call the services); here they are shown, not edited."""
+
     model = DataConnection
     extra = 0
+    can_delete = False
     fields = ["id", "platform", "source_type", "status", "created", "linked_at", "last_sync"]
-    readonly_fields = ["id", "created"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Company)
@@ -87,8 +94,12 @@ class CompanyAdmin(admin.ModelAdmin):
             # The admin carries on with `obj` (its inlines point at it): make it the saved row.
             vars(obj).update(vars(created))
         elif form.has_changed():
+            # The saved row, not `obj`: the form has already put the new values on `obj`.
             services.company_update(
-                company=obj, name=obj.name, description=obj.description, actor=actor
+                company=Company.objects.get(pk=obj.pk),
+                name=obj.name,
+                description=obj.description,
+                actor=actor,
             )
 
     def delete_model(self, request, obj):
@@ -101,12 +112,50 @@ class CompanyAdmin(admin.ModelAdmin):
 
 @admin.register(DataConnection)
 class DataConnectionAdmin(admin.ModelAdmin):
+    """Read-only but for the services' own changes: unlink and delete, which are logged."""
+
     list_display = ["id", "company", "platform", "status", "created", "last_sync"]
     list_filter = ["status", "platform", "source_type"]
     list_select_related = ["company"]
     search_fields = ["company__name", "=platform"]
+    fields = [
+        "id",
+        "company",
+        "platform",
+        "source_type",
+        "status",
+        "sandbox_scenario",
+        "created",
+        "linked_at",
+        "last_sync",
+        "error_status_code",
+        "error_message",
+        "errored_at",
+    ]
     readonly_fields = ["id", "created"]
-    raw_id_fields = ["company"]
+    actions = ["unlink"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unlink the selected Linked connections", permissions=["delete"])
+    def unlink(self, request, queryset):
+        actor = Actor.staff(request.user)
+        done = 0
+        for connection in queryset.filter(status=DataConnection.Status.LINKED):
+            services.connection_unlink(connection=connection, actor=actor)
+            done += 1
+        self.message_user(request, f"Unlinked {done} connection(s).")
+
+    def delete_model(self, request, obj):
+        services.connection_delete(connection=obj, actor=Actor.staff(request.user))
+
+    def delete_queryset(self, request, queryset):
+        for connection in queryset.select_related("company"):
+            self.delete_model(request, connection)
 
 
 @admin.register(LinkSettings)

@@ -88,18 +88,22 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company_detail(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
+    return render(request, "companies/detail.html", _detail_context(company))
+
+
+def _detail_context(company: Company) -> dict:
+    """Everything the company page shows."""
     chart = bar_chart(
         "Invoiced and paid per month (GBP)",
         ["Invoiced", "Paid"],
         queries.invoiced_and_paid_by_month(company),
     )
-    context = {
+    return {
         "company": company,
         **_lifecycle_context(company),
         **pulls_context(company),
         "invoice_chart": chart,
     }
-    return render(request, "companies/detail.html", context)
 
 
 @login_required
@@ -120,9 +124,10 @@ def company_edit(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     else:
         form = CompanyForm(initial={"name": company.name, "description": company.description})
 
-    context = {"company": company, "form": form, "editing": True}
     if request.htmx:
+        context = {"company": company, "form": form, "editing": True}
         return render(request, "companies/detail.html#details", context)
+    context = {**_detail_context(company), "form": form, "editing": True}
     return render(request, "companies/detail.html", context, status=400 if form.errors else 200)
 
 

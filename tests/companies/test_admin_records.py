@@ -66,3 +66,44 @@ class TestRecordsInAdmin:
     def test_a_second_settings_row_cannot_be_added(self, admin_client):
         LinkSettings.load()
         assert admin_client.get("/admin/companies/linksettings/add/").status_code == 403
+
+
+class TestConnectionsInAdmin:
+    def test_connections_cannot_be_added_or_edited_around_the_services(
+        self, admin_client, company
+    ):
+        connection = DataConnection.objects.create(
+            company=company, platform="xero", source_type="Accounting", status="Linked"
+        )
+        assert admin_client.get("/admin/companies/dataconnection/add/").status_code == 403
+        url = f"/admin/companies/dataconnection/{connection.id}/change/"
+        admin_client.post(url, {"platform": "not-a-platform", "status": "Unlinked"})
+        connection.refresh_from_db()
+        assert (connection.platform, connection.status) == ("xero", "Linked")
+
+    def test_the_unlink_action_goes_through_the_service(self, admin_client, company):
+        connection = DataConnection.objects.create(
+            company=company, platform="xero", source_type="Accounting", status="Linked"
+        )
+        admin_client.post(
+            "/admin/companies/dataconnection/",
+            {"action": "unlink", "_selected_action": [str(connection.id)]},
+        )
+        connection.refresh_from_db()
+        assert connection.status == "Unlinked"
+        assert company.activity.filter(action="connection.unlinked").exists()
+
+    def test_renaming_in_admin_logs_the_old_name(self, admin_client, company):
+        admin_client.post(
+            f"/admin/companies/company/{company.id}/change/",
+            {
+                "name": "Echidna Estates",
+                "description": company.description,
+                "connections-TOTAL_FORMS": "0",
+                "connections-INITIAL_FORMS": "0",
+                "connections-MIN_NUM_FORMS": "0",
+                "connections-MAX_NUM_FORMS": "0",
+            },
+        )
+        entry = company.activity.get(action="company.updated")
+        assert "(was “Platypus Properties”)" in entry.message

@@ -151,3 +151,10 @@ class TestEditCompany:
     def test_it_rejects_other_methods(self, manager_client, company):
         assert manager_client.put(edit_url(company)).status_code == 405
         assert manager_client.delete(edit_url(company)).status_code == 405
+
+
+def test_the_edit_page_without_htmx_still_shows_the_whole_company(manager_client, company):
+    body = manager_client.get(f"/companies/{company.id}/edit/").content.decode()
+    assert 'name="name"' in body
+    assert "/link/" in body  # the Link URL
+    assert "Created the company" in body  # the activity log
