@@ -14,10 +14,12 @@ import math
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import reset_queries, transaction
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from companies import activity
 from companies.activity import Actor
@@ -32,6 +34,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 Status = DataPull.Status
 ACTIVE = (Status.QUEUED, Status.FETCHING)
+QUEUED_STALE_AFTER = timedelta(days=1)
 
 
 def _not_linked_message(connection: DataConnection) -> str:
@@ -43,15 +46,13 @@ def _not_linked_message(connection: DataConnection) -> str:
 
 def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
     """Queue a pull of a Linked connection; a pull already waiting or running is returned."""
-    from companies.tasks import run_pull
-
     with transaction.atomic():
         connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
         if connection.status != DataConnection.Status.LINKED:
             raise ConnectionStateError(_not_linked_message(connection))
         active = connection.pulls.filter(status__in=ACTIVE).first()
         if active and _is_abandoned(active):
-            _end(active, Status.FETCH_ERROR, _abandoned_message())
+            _end(active, Status.FETCH_ERROR, _abandoned_message(active))
             active = None
         if active:
             return active
@@ -65,25 +66,35 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
             connection=connection,
             message=f"Queued a data pull from {connection.platform_name}.",
         )
-        # The database backend stores the task in this transaction: no pull without its task.
-        run_pull.enqueue(str(pull.id))
+        _enqueue(pull)
     return pull
 
 
 def _is_abandoned(pull: DataPull) -> bool:
-    """A Fetching pull without news for PULL_STALE_AFTER_SECONDS: its worker has died."""
-    last_seen = pull.heartbeat or pull.started
-    stale_after = timedelta(seconds=settings.PULL_STALE_AFTER_SECONDS)
-    return (
-        pull.status == Status.FETCHING
-        and last_seen is not None
-        and timezone.now() - last_seen > stale_after
-    )
+    """A Fetching pull without progress for PULL_STALE_AFTER_SECONDS lost its worker; a pull
+    Queued for a day lost its task (a long queue is not a reason to give up sooner)."""
+    if pull.status == Status.QUEUED:
+        return timezone.now() - pull.requested > QUEUED_STALE_AFTER
+    last_seen = pull.heartbeat or pull.started or pull.requested
+    return timezone.now() - last_seen > timedelta(seconds=settings.PULL_STALE_AFTER_SECONDS)
 
 
-def _abandoned_message() -> str:
+def _abandoned_message(pull: DataPull) -> str:
+    if pull.status == Status.QUEUED:
+        return "No worker started this pull within a day."
     minutes = max(1, settings.PULL_STALE_AFTER_SECONDS // 60)
     return f"The worker running this pull stopped: no progress for {minutes} minutes."
+
+
+def _enqueue(pull: DataPull) -> None:
+    from companies.tasks import run_pull
+
+    if isinstance(run_pull.get_backend(), DatabaseBackend):
+        # Stored in this same transaction: never a pull without its task, or the reverse.
+        run_pull.enqueue(str(pull.id))
+    else:
+        # Another queue's worker could start before the pull's row is committed.
+        transaction.on_commit(partial(run_pull.enqueue, str(pull.id)))
 
 
 def pulls_queue_all(*, company: Company, actor: Actor) -> list[DataPull]:
@@ -178,8 +189,9 @@ def _store_page(pull_id: uuid.UUID, connection: DataConnection, data_type: str, 
 
 
 def _finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
+    """End a pull that has not ended yet; False if it already had (or is gone)."""
     return bool(
-        DataPull.objects.filter(pk=pull_id, status=Status.FETCHING).update(
+        DataPull.objects.filter(pk=pull_id, status__in=ACTIVE).update(
             status=status, finished=timezone.now(), error_message=error
         )
     )

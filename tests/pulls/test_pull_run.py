@@ -155,9 +155,40 @@ class TestAbandonedPulls:
         fresh.refresh_from_db()
         assert fresh.status == "Complete"
 
+    def test_a_pull_queued_for_a_day_is_replaced(self, linked):
+        lost = pulls.pull_queue(connection=linked, actor=STAFF)
+        DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
+        fresh = pulls.pull_queue(connection=linked, actor=STAFF)
+        assert fresh.pk != lost.pk
+        lost.refresh_from_db()
+        assert lost.status == "FetchError"
+        assert lost.error_message == "No worker started this pull within a day."
+
+    def test_a_pull_waiting_in_a_long_queue_is_kept(self, linked):
+        waiting = pulls.pull_queue(connection=linked, actor=STAFF)
+        DataPull.objects.filter(pk=waiting.pk).update(requested=timezone.now() - timedelta(hours=3))
+        assert pulls.pull_queue(connection=linked, actor=STAFF) == waiting
+
     def test_a_running_pull_with_recent_progress_is_kept(self, linked):
         running = pulls.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=running.pk).update(
             status="Fetching", started=timezone.now(), heartbeat=timezone.now()
         )
         assert pulls.pull_queue(connection=linked, actor=STAFF) == running
+
+
+class TestOtherQueues:
+    def test_with_a_queue_outside_the_database_the_task_waits_for_the_commit(
+        self, linked, settings, django_capture_on_commit_callbacks
+    ):
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            pull = pulls.pull_queue(connection=linked, actor=STAFF)
+            pull.refresh_from_db()
+            assert pull.status == "Queued"  # nothing ran before the commit
+        assert len(callbacks) == 1
+        callbacks[0]()  # the commit: the (immediate) queue runs the task
+        pull.refresh_from_db()
+        assert pull.status == "Complete"
