@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 
 from companies import pulls, queries
@@ -59,12 +60,16 @@ def pull_connection(
     connection = get_object_or_404(
         DataConnection.objects.select_related("company"), pk=connection_id, company_id=company_id
     )
+    waiting = set(connection.pulls.filter(status__in=pulls.ACTIVE).values_list("pk", flat=True))
     try:
-        pulls.pull_queue(connection=connection, actor=Actor.staff(request.user))
+        pull = pulls.pull_queue(connection=connection, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Queued a data pull from {connection.platform_name}.")
+        if pull.pk in waiting:
+            messages.info(request, f"A pull from {connection.platform_name} is already under way.")
+        else:
+            messages.success(request, f"Queued a data pull from {connection.platform_name}.")
     return _pulls_response(request, connection.company)
 
 
@@ -73,14 +78,18 @@ def pull_connection(
 @require_POST
 def pull_all(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
+    waiting = set(company.pulls.filter(status__in=pulls.ACTIVE).values_list("pk", flat=True))
     try:
         queued = pulls.pulls_queue_all(company=company, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, f"Queued {len(queued)} data pull{'s' if len(queued) > 1 else ''}."
-        )
+        new = sum(1 for pull in queued if pull.pk not in waiting)
+        running = len(queued) - new
+        parts = [f"Queued {new} data pull{pluralize(new)}."] if new else []
+        if running:
+            parts.append(f"{running} already under way.")
+        messages.success(request, " ".join(parts))
     return _pulls_response(request, company)
 
 

@@ -67,8 +67,9 @@ def company_update(
 
 @transaction.atomic
 def company_delete(*, company: Company) -> None:
-    # Connections, pulls, records, Link attempts and the activity log go with the company
-    # (CASCADE); its Link URLs stop working because their company no longer exists.
+    # Connections, pulls, records, payroll accounts (and their credentials), Link attempts
+    # and the activity log go with the company (CASCADE); its Link URLs stop working
+    # because their company no longer exists.
     # A running pull holds its row while it stores a page: lock those rows first, so the
     # worker finishes its page before we look for rows to delete, then sees the pull gone.
     list(

@@ -141,7 +141,9 @@ def company_delete(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
 
     name = company.name
     services.company_delete(company=company)
-    messages.success(request, f"Deleted company “{name}” and its connections.")
+    messages.success(
+        request, f"Deleted company “{name}” with its connections, data and payroll accounts."
+    )
     if request.htmx:
         # The row is swapped out; the message arrives out of band.
         return render(request, "companies/list.html#deleted")

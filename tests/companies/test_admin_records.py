@@ -69,9 +69,7 @@ class TestRecordsInAdmin:
 
 
 class TestConnectionsInAdmin:
-    def test_connections_cannot_be_added_or_edited_around_the_services(
-        self, admin_client, company
-    ):
+    def test_connections_cannot_be_added_or_edited_around_the_services(self, admin_client, company):
         connection = DataConnection.objects.create(
             company=company, platform="xero", source_type="Accounting", status="Linked"
         )

@@ -92,7 +92,10 @@ class TestCompanyDetail:
         assert f'href="/companies/{company.id}/edit/"' in page
         assert f'hx-get="/companies/{company.id}/edit/"' in page
         assert f'href="/companies/{company.id}/delete/"' in page
-        assert "Deletes Platypus Properties and all its connections." in page
+        assert (
+            "Deletes Platypus Properties with all its connections, pulled data and payroll "
+            "accounts." in page
+        )
 
     def test_it_rejects_post(self, manager_client, company):
         r = manager_client.post(f"/companies/{company.id}/")

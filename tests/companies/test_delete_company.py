@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -24,7 +25,10 @@ class TestDeleteConfirmation:
         page = r.content.decode()
         assert '<h1 id="confirm-heading">Delete “Platypus Properties”?</h1>' in page
         assert f"<code>{company.id}</code>" in page
-        assert "and its 2 connections. This cannot be undone." in page
+        assert re.search(
+            r"with its 2 connections and the data pulled from them, and its\s+0 payroll accounts",
+            page,
+        )
         assert f'<form method="post" action="/companies/{company.id}/delete/">' in page
         assert "Delete Platypus Properties</button>" in page
         assert f'href="/companies/{company.id}/">Cancel</a>' in page
@@ -34,7 +38,7 @@ class TestDeleteConfirmation:
     def test_it_counts_one_connection(self, manager_client, company, make_connection):
         make_connection(company)
         page = manager_client.get(delete_url(company)).content.decode()
-        assert "and its 1 connection. This cannot be undone." in page
+        assert "with its 1 connection and the data" in page
 
     def test_it_escapes_the_name(self, manager_client):
         company = services.company_create(name="Smith & Sons")
@@ -75,7 +79,10 @@ class TestDeleteCompany:
 
         r = manager_client.get(r.url)
         page = r.content.decode()
-        assert "Deleted company “Platypus Properties” and its connections." in page
+        assert (
+            "Deleted company “Platypus Properties” with its connections, data and payroll accounts."
+            in page
+        )
         assert f'id="company-{company.id}"' not in page
         assert f'id="company-{other.id}"' in page
 
@@ -95,7 +102,10 @@ class TestDeleteCompany:
         assert "Platypus Properties</a>" not in page
         assert '<div id="messages" class="messages" role="status"' in page
         assert 'hx-swap-oob="true"' in page
-        assert "Deleted company “Platypus Properties” and its connections." in page
+        assert (
+            "Deleted company “Platypus Properties” with its connections, data and payroll accounts."
+            in page
+        )
         assert "<html" not in page
         assert not Company.objects.exists()
         assert not DataConnection.objects.exists()

@@ -114,7 +114,10 @@ class TestCompanyTable:
         assert 'action="/companies/create/"' in page
         assert f'href="/companies/{company.id}/delete/"' in page
         assert f'hx-post="/companies/{company.id}/delete/"' in page
-        assert "Delete the company “Platypus Properties” and all its connections?" in page
+        assert (
+            "Delete the company “Platypus Properties” with all its connections, pulled data "
+            "and payroll accounts?" in page
+        )
 
     def test_it_escapes_names(self, manager_client):
         services.company_create(name="Smith & O'Brien")

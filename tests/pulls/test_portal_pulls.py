@@ -33,6 +33,21 @@ class TestPullButtons:
         assert "every 1s" not in body  # polling stops
         assert re.search(r"took \d+\.\d s", body)
 
+    def test_asking_again_says_the_pull_is_already_under_way(self, manager_client, company, linked):
+        url = f"/companies/{company.id}/connections/{linked.id}/pull/"
+        first = manager_client.post(url, follow=True).content.decode()
+        again = manager_client.post(url, follow=True).content.decode()
+        assert "Queued a data pull from Xero." in first
+        assert "A pull from Xero is already under way." in again
+        both = manager_client.post(f"/companies/{company.id}/pulls/all/", follow=True)
+        assert "1 already under way." in both.content.decode()
+        assert DataPull.objects.count() == 1
+
+    def test_polling_does_not_wipe_a_message(self, manager_client, company, linked, htmx_headers):
+        pulls.pull_queue(connection=linked, actor=Actor.system())
+        polled = manager_client.get(f"/companies/{company.id}/pulls/", headers=htmx_headers)
+        assert 'id="messages"' not in polled.content.decode()
+
     def test_pull_all_without_linked_connections_says_why(self, manager_client, company):
         response = manager_client.post(f"/companies/{company.id}/pulls/all/", follow=True)
         assert "no Linked connection" in response.content.decode()
