@@ -19,7 +19,6 @@ from accounts.forms import MfaForm, PayrollAccountForm, apply_service_errors
 from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
 from companies.activity import Actor
-from companies.models import Company
 from companies.queries import parse_uuid
 
 PAGE_SIZE = 25
@@ -48,11 +47,6 @@ def _table_context(request: HttpRequest) -> dict:
         "company_id": company_id,
         "statuses": PayrollAccount.Status.choices,
         "providers": all_providers(),
-        # Only companies that have payroll accounts can narrow the table.
-        "companies": Company.objects.filter(payroll_accounts__isnull=False)
-        .distinct()
-        .order_by("name", "id")
-        .only("id", "name"),
     }
 
 
