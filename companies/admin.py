@@ -94,9 +94,9 @@ class CompanyAdmin(admin.ModelAdmin):
             # The admin carries on with `obj` (its inlines point at it): make it the saved row.
             vars(obj).update(vars(created))
         elif form.has_changed():
-            # The saved row, not `obj`: the form has already put the new values on `obj`.
+            # The service reads the saved row itself; the form has already changed `obj`.
             services.company_update(
-                company=Company.objects.get(pk=obj.pk),
+                company=obj,
                 name=obj.name,
                 description=obj.description,
                 actor=actor,

@@ -265,15 +265,15 @@ def get_company(request: HttpRequest, companyId: uuid.UUID):
 
 @router.patch("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company")
 def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
-    company = _company(companyId)
     given = payload.model_fields_set
     services.company_update(
-        company=company,
-        name=payload.name if "name" in given else company.name,
-        description=(payload.description or "") if "description" in given else company.description,
+        company=_company(companyId),
+        name=payload.name,
+        # An explicit null clears the description; leaving it out keeps it.
+        description=(payload.description or "") if "description" in given else None,
         actor=Actor.api_key(request.auth),
     )
-    return company_to_dict(company)
+    return company_to_dict(_company(companyId))
 
 
 @router.delete("/{companyId}", response={204: None, **ERRORS}, summary="Delete a company")

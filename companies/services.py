@@ -47,13 +47,22 @@ def company_create(*, name: str, description: str = "", actor: Actor | None = No
 
 
 def company_update(
-    *, company: Company, name: str, description: str, actor: Actor | None = None
+    *,
+    company: Company,
+    name: str | None = None,
+    description: str | None = None,
+    actor: Actor | None = None,
 ) -> Company:
-    old_name = company.name
-    company.name = trim_name(name)
-    company.description = description
-    company.full_clean()
+    """Change the fields given (None leaves one as it is) on the locked row, so two partial
+    updates at once cannot undo each other."""
     with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        old_name = company.name
+        if name is not None:
+            company.name = trim_name(name)
+        if description is not None:
+            company.description = description
+        company.full_clean()
         company.save(update_fields=["name", "description"])
         renamed = f" (was “{old_name}”)" if old_name != company.name else ""
         activity.record(

@@ -114,7 +114,7 @@ def company_edit(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = CompanyForm(request.POST)
         if form.is_valid():
-            services.company_update(
+            company = services.company_update(
                 company=company, **form.cleaned_data, actor=Actor.staff(request.user)
             )
             if request.htmx:

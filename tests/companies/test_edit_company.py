@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from companies import services
 from companies.models import Company
 
 
@@ -158,3 +159,13 @@ def test_the_edit_page_without_htmx_still_shows_the_whole_company(manager_client
     assert 'name="name"' in body
     assert "/link/" in body  # the Link URL
     assert "Created the company" in body  # the activity log
+
+
+def test_two_partial_updates_do_not_undo_each_other(company):
+    from companies.models import Company
+
+    stale = Company.objects.get(pk=company.pk)  # loaded before the first update lands
+    services.company_update(company=company, name="Echidna Estates")
+    services.company_update(company=stale, description="New words")
+    company.refresh_from_db()
+    assert (company.name, company.description) == ("Echidna Estates", "New words")
