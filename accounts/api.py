@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict, PlainSerializer, SecretStr, WithJsonSchema
+from pydantic import PlainSerializer, SecretStr, WithJsonSchema
 
 from accounts import services
 from accounts.crypto import Secret
@@ -19,7 +19,7 @@ from accounts.models import USER_NAME_MAX_LENGTH, PayrollAccount
 from accounts.providers import provider_keys
 from companies.activity import Actor
 from companies.models import Company
-from portal.api import ErrorOut, PageLinks
+from portal.api import ErrorOut, PageLinks, StrictSchema
 
 router = Router(tags=["Payroll accounts"])
 
@@ -44,10 +44,6 @@ TealDateTime = Annotated[
 
 
 # Schemas
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class AccountIn(StrictSchema):

@@ -13,14 +13,13 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ConfigDict
 
 from companies import queries, services
 from companies.activity import Actor
 from companies.link_urls import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
-from portal.api import ErrorOut, PageLinks
+from portal.api import ErrorOut, PageLinks, StrictSchema
 from portal.models import IdempotencyRecord
 
 router = Router(tags=["Companies"])
@@ -31,10 +30,6 @@ IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 # Schemas
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CompanyIn(StrictSchema):

@@ -21,7 +21,7 @@ from portal.api import ErrorOut, PageLinks
 
 router = Router(tags=["Data"])
 
-DataType = Literal["chartOfAccounts", "customers", "suppliers", "invoices", "bills", "payments"]
+DataType = Literal[tuple(DATA_TYPES)]  # the sandbox data types, documented as an enum
 
 
 class PullOut(Schema):

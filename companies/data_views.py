@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from companies import pulls, queries
 from companies.activity import Actor
@@ -150,6 +151,8 @@ def _data_type_or_404(data_type: str) -> str:
 @login_required
 @permission_required("companies.view_company", raise_exception=True)
 @require_GET
+# The page and its fragment share a URL: caches and the back button must keep them apart.
+@vary_on_headers("HX-Request")
 def data_records(request: HttpRequest, company_id: uuid.UUID, data_type: str) -> HttpResponse:
     company = _get_company(company_id)
     data_type = _data_type_or_404(data_type)

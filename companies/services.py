@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -277,10 +276,6 @@ def connection_delete(*, connection: DataConnection, actor: Actor) -> None:
             message=f"Deleted the {connection.platform_name} connection.",
         )
         connection.delete()
-
-
-def validation_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def connection_set_sandbox_scenario(

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader
+from pydantic import ConfigDict
 
 from portal.services import api_key_authenticate
 
@@ -25,6 +26,12 @@ class ApiKeyAuth(APIKeyHeader):
                 else "The API key is not valid or has been revoked."
             )
         return api_key
+
+
+class StrictSchema(Schema):
+    """A request body: a field the schema does not know is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ValidationItem(Schema):

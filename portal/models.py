@@ -33,10 +33,6 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
 
 class IdempotencyRecord(models.Model):
     """The first response to a POST made with an `Idempotency-Key`, replayed for repeats."""

@@ -93,9 +93,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+_database_url = env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": environ.Env.db_url_config(_database_url)}
+if not DATABASES["default"].get("ENGINE", "").startswith("django.db.backends."):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database URL: use postgres://user:password@host:5432/name "
+        "or sqlite:////absolute/path/db.sqlite3."
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker writes.
@@ -112,6 +116,8 @@ if env.str("REDIS_URL", default=""):
             "LOCATION": env.str("REDIS_URL"),
         }
     }
+    # Sessions are read on every request: from the shared cache, kept in the database too.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (verifying payroll accounts, data pulls) runs on Django's tasks API.
 # The database backend needs no other service; run `manage.py db_worker` for workers.

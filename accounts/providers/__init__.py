@@ -13,7 +13,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from companies.platforms import SourceType
+from companies.platforms import SourceType, readable_text_colour
 
 if TYPE_CHECKING:
     from accounts.providers.sandbox import SandboxProvider
@@ -25,14 +25,6 @@ class Auth:
 
 
 DEFAULT_SCOPES = ("Company and employees", "Pay runs and pay stubs", "Pay dates")
-
-
-def readable_text_colour(colour: str) -> str:
-    """Black or white, whichever reads better on the brand colour (WCAG contrast)."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,14 @@ DEFAULT_SCOPES = (
 )
 
 
+def readable_text_colour(colour: str) -> str:
+    """Black or white, whichever reads better on a brand colour `#rrggbb` (WCAG contrast)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+
+
 @dataclass(frozen=True)
 class Platform:
     key: str
@@ -34,11 +42,7 @@ class Platform:
 
     @property
     def text_colour(self) -> str:
-        """Black or white, whichever reads better on the brand colour (WCAG contrast)."""
-        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-        return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
+        return readable_text_colour(self.colour)
 
     @property
     def adapter(self):
@@ -63,10 +67,6 @@ def get_platform(key: str) -> Platform | None:
 
 def all_platforms() -> list[Platform]:
     return sorted(_registry.values(), key=lambda p: p.name.lower())
-
-
-def platform_choices() -> list[tuple[str, str]]:
-    return [(p.key, p.name) for p in all_platforms()]
 
 
 for _module in pkgutil.iter_modules(__path__):

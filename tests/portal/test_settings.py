@@ -42,3 +42,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="false", ALLOWED_HOSTS="causeway.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_a_bad_database_url_is_a_clear_error():
+    result = _manage("check", DATABASE_URL="nonsense://x")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = _manage("check", DATABASE_URL="", DEBUG="true")
+    assert result.returncode == 0, result.stderr
