@@ -145,3 +145,17 @@ def run_worker() -> None:
             stdout=StringIO(),
             stderr=StringIO(),
         )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A transactional test must restore the migrated rows (staff groups, permissions) for the
+    next one: without serialized_rollback, its flush leaves new content-type ids behind and the
+    next restore fails on PostgreSQL."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)."
+            )
