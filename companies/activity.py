@@ -14,6 +14,7 @@ class Actor:
     kind: str
     name: str = ""
     user: AbstractBaseUser | None = None
+    key: object | None = None  # the portal.ApiKey, for calls through the API
 
     @classmethod
     def staff(cls, user: AbstractBaseUser) -> Actor:
@@ -22,7 +23,7 @@ class Actor:
     @classmethod
     def api_key(cls, api_key: object) -> Actor:
         # str(api_key) is its name and prefix, never the secret.
-        return cls(kind=ActivityEntry.ActorKind.API_KEY, name=str(api_key))
+        return cls(kind=ActivityEntry.ActorKind.API_KEY, name=str(api_key), key=api_key)
 
     @classmethod
     def end_user(cls) -> Actor:

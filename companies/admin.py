@@ -53,8 +53,8 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     search_help_text = "Search by name, or paste a company id."
     list_filter = ["created", ConnectionStatusFilter]
-    readonly_fields = ["id", "created", "created_by"]
-    fields = ["id", "name", "description", "created", "created_by"]
+    readonly_fields = ["id", "created", "created_by", "created_by_api_key"]
+    fields = ["id", "name", "description", "created", "created_by", "created_by_api_key"]
     inlines = [DataConnectionInline]
 
     def get_queryset(self, request):

@@ -30,8 +30,16 @@ class Company(models.Model):
         validators=[ProhibitNullCharactersValidator(), MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
+    # Who created it: a staff user, or an API key (neither for Link, seeds and the system).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by_api_key = models.ForeignKey(
+        "portal.ApiKey",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -49,6 +57,14 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def creator(self) -> str:
+        if self.created_by_id:
+            return self.created_by.get_username()
+        if self.created_by_api_key_id:
+            return f"API key {self.created_by_api_key}"
+        return ""
 
     @property
     def last_sync(self):

@@ -32,7 +32,12 @@ def trim_name(name: str) -> str:
 
 def company_create(*, name: str, description: str = "", actor: Actor | None = None) -> Company:
     actor = actor or Actor.system()
-    company = Company(name=trim_name(name), description=description, created_by=actor.user)
+    company = Company(
+        name=trim_name(name),
+        description=description,
+        created_by=actor.user,
+        created_by_api_key=actor.key,
+    )
     company.full_clean()
     with transaction.atomic():
         company.save()

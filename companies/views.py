@@ -30,7 +30,8 @@ PAGE_SIZE = 25
 
 
 def _get_company(company_id: uuid.UUID) -> Company:
-    return get_object_or_404(Company.objects.prefetch_related("connections"), pk=company_id)
+    companies = Company.objects.select_related("created_by", "created_by_api_key")
+    return get_object_or_404(companies.prefetch_related("connections"), pk=company_id)
 
 
 def _table_context(request: HttpRequest) -> dict:

@@ -42,6 +42,12 @@ class TestCreateCompany:
         assert "“<”" in body["error"] and "“>”" in body["error"] and "“/”" in body["error"]
         assert body["validation"]["errors"][0]["itemId"] == "name"
 
+    def test_the_company_page_says_which_key_created_it(self, api, api_key, manager_client):
+        body = api.post("/api/companies", SAMPLE).json()
+        assert Company.objects.get(pk=body["id"]).created_by_api_key == api_key[0]
+        page = manager_client.get(f"/companies/{body['id']}/").content.decode()
+        assert f"by API key {api_key[0]}" in page
+
     def test_it_is_logged_as_done_by_the_key(self, api, api_key):
         body = api.post("/api/companies", SAMPLE).json()
         entry = ActivityEntry.objects.get(company_id=body["id"])
