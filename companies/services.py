@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -128,13 +129,37 @@ def link_settings_update(
     redirect_url_template: str,
     link_lifetime_days: int,
     display_name: str,
+    actor: Actor,
 ) -> LinkSettings:
+    """Save the Link settings. The redirect URL decides where every end user is sent, so each
+    change is kept in the admin's history of the settings (Admin > Link settings > History)."""
     link_settings = LinkSettings.load()
+    before = (
+        link_settings.redirect_url_template,
+        link_settings.link_lifetime_days,
+        link_settings.display_name,
+    )
     link_settings.redirect_url_template = redirect_url_template
     link_settings.link_lifetime_days = link_lifetime_days
     link_settings.display_name = display_name
     link_settings.full_clean()
-    link_settings.save()
+    with transaction.atomic():
+        link_settings.save()
+        if actor.user is not None:
+            labels = ["redirect URL", "Link URL lifetime", "name shown to end users"]
+            after = (redirect_url_template, link_lifetime_days, display_name)
+            changed = [
+                label for label, old, new in zip(labels, before, after, strict=True) if old != new
+            ]
+            LogEntry.objects.log_actions(
+                actor.user.pk,
+                LinkSettings.objects.filter(pk=link_settings.pk),
+                CHANGE,
+                change_message=f"Changed {', '.join(changed)} in the portal."
+                if changed
+                else "Saved without changes in the portal.",
+                single_object=True,
+            )
     return link_settings
 
 

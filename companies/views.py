@@ -288,7 +288,7 @@ def link_settings(request: HttpRequest) -> HttpResponse:
     current = LinkSettings.load()
     form = LinkSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        services.link_settings_update(**form.cleaned_data)
+        services.link_settings_update(**form.cleaned_data, actor=Actor.staff(request.user))
         messages.success(request, "Saved the Link settings.")
         return redirect("settings:link")
     template = form["redirect_url_template"].value() or ""

@@ -66,6 +66,17 @@ class TestLinkSettingsPage:
         response = manager_client.post(URL, {**VALID, "display_name": "x" * 5000})
         assert response.status_code == 400
 
+    def test_each_change_is_kept_in_the_admin_history(self, manager_client, manager):
+        from django.contrib.admin.models import LogEntry
+
+        manager_client.post(URL, VALID)
+        entry = LogEntry.objects.get()
+        assert entry.user == manager
+        assert entry.object_repr == "Link settings"
+        assert entry.get_change_message() == (
+            "Changed redirect URL, Link URL lifetime, name shown to end users in the portal."
+        )
+
     def test_an_empty_template_means_no_redirect(self, manager_client):
         manager_client.post(URL, {**VALID, "redirect_url_template": ""})
         assert LinkSettings.load().redirect_url_template == ""
