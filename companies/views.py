@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -34,14 +35,16 @@ def _get_company(company_id: uuid.UUID) -> Company:
     return get_object_or_404(companies.prefetch_related("connections"), pk=company_id)
 
 
-def _table_context(request: HttpRequest) -> dict:
-    query = request.GET.get("q", "")[:255]
-    status = request.GET.get("status", "")
-    sort = request.GET.get("sort", queries.DEFAULT_COMPANY_ORDERING)
+def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dict:
+    """The table as the URL's query string describes it (or `params`, when given)."""
+    params = request.GET if params is None else params
+    query = params.get("q", "")[:255]
+    status = params.get("status", "")
+    sort = params.get("sort", queries.DEFAULT_COMPANY_ORDERING)
     if sort not in queries.COMPANY_ORDERINGS:
         sort = queries.DEFAULT_COMPANY_ORDERING
     companies = queries.companies_for_table(query=query, status=status, ordering=sort)
-    page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(companies, PAGE_SIZE).get_page(params.get("page"))
     return {
         "page_obj": page,
         "query": query,
@@ -77,8 +80,15 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
     company = services.company_create(**form.cleaned_data, actor=Actor.staff(request.user))
     if request.htmx:
-        # A cleared form, plus the new row put on top of the table out of band.
-        context = {"form": CompanyForm(), "company": company, "created": True}
+        # A cleared form, plus, out of band, the new row on top of the table and the count of
+        # the table the page shows (its filters are in the page's URL).
+        shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
+        context = {
+            **_table_context(request, shown),
+            "form": CompanyForm(),
+            "company": company,
+            "created": True,
+        }
         return render(request, "companies/list.html#created", context)
     messages.success(request, f"Created company “{company.name}”.")
     return redirect("companies:detail", company_id=company.id)

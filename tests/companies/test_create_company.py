@@ -188,3 +188,14 @@ class TestCreateCompanyWithBadInput:
             URL, '{"name": "Acme"}', content_type="application/json", headers=headers
         )
         self._assert_refused(r, headers, "This field is required.")
+
+
+def test_htmx_create_updates_the_count_of_the_table_on_the_page(
+    manager_client, company, htmx_headers
+):
+    headers = {**htmx_headers, "HX-Current-URL": "http://testserver/companies/?q=Acme"}
+    r = manager_client.post("/companies/create/", {"name": "Acme Partners"}, headers=headers)
+    body = r.content.decode()
+    summary = re.search(r'<p class="table-summary" id="table-summary"[^>]*>(.*?)</p>', body, re.S)
+    assert 'hx-swap-oob="true"' in summary.group(0)
+    assert " ".join(summary.group(1).split()) == "1 company matches “Acme”"
