@@ -27,7 +27,11 @@ from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms import get_platform
 from companies.platforms.sandbox import PAGE_SIZE, AccessRevoked, PlatformUnavailable, RateLimited
 from companies.platforms.sandbox_data import DATA_TYPES
-from companies.services import ConnectionStateError, connection_deauthorize
+from companies.services import (
+    ConnectionStateError,
+    connection_deauthorize,
+    lock_linked_connection,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +41,20 @@ ACTIVE = (Status.QUEUED, Status.FETCHING)
 QUEUED_STALE_AFTER = timedelta(days=1)
 
 
+NOT_LINKED = (
+    "{platform} is {status}, so its data cannot be pulled. "
+    "Send the company's user through Link again to re-link it."
+)
+
+
 def _not_linked_message(connection: DataConnection) -> str:
-    return (
-        f"{connection.platform_name} is {connection.status}, so its data cannot be pulled. "
-        "Send the company's user through Link again to re-link it."
-    )
+    return NOT_LINKED.format(platform=connection.platform_name, status=connection.status)
 
 
 def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
     """Queue a pull of a Linked connection; a pull already waiting or running is returned."""
     with transaction.atomic():
-        connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
-        if connection.status != DataConnection.Status.LINKED:
-            raise ConnectionStateError(_not_linked_message(connection))
+        connection = lock_linked_connection(connection, refusal=NOT_LINKED)
         active = connection.pulls.filter(status__in=ACTIVE).first()
         if active and _is_abandoned(active):
             _end(active, Status.FETCH_ERROR, _abandoned_message(active))

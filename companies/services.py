@@ -252,14 +252,23 @@ def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataC
     return connection
 
 
+def lock_linked_connection(connection: DataConnection, *, refusal: str) -> DataConnection:
+    """The connection's row, locked for this transaction, if it is Linked; otherwise
+    ConnectionStateError with `refusal`, in which {platform} and {status} are filled in."""
+    connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
+    if connection.status != Status.LINKED:
+        raise ConnectionStateError(
+            refusal.format(platform=connection.platform_name, status=connection.status)
+        )
+    return connection
+
+
 def connection_deauthorize(*, connection: DataConnection, actor: Actor) -> DataConnection:
     """The platform withdrew access (revoked by the user there, or expired)."""
     with transaction.atomic():
-        connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
-        if connection.status != Status.LINKED:
-            raise ConnectionStateError(
-                f"Only a Linked connection can be revoked; this one is {connection.status}."
-            )
+        connection = lock_linked_connection(
+            connection, refusal="Only a Linked connection can be revoked; this one is {status}."
+        )
         now = timezone.now()
         connection.status = Status.DEAUTHORIZED
         connection.error_status_code = 401
@@ -279,11 +288,9 @@ def connection_deauthorize(*, connection: DataConnection, actor: Actor) -> DataC
 
 def connection_unlink(*, connection: DataConnection, actor: Actor) -> DataConnection:
     with transaction.atomic():
-        connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
-        if connection.status != Status.LINKED:
-            raise ConnectionStateError(
-                f"Only a Linked connection can be unlinked; this one is {connection.status}."
-            )
+        connection = lock_linked_connection(
+            connection, refusal="Only a Linked connection can be unlinked; this one is {status}."
+        )
         connection.status = Status.UNLINKED
         connection.save(update_fields=["status"])
         activity.record(
