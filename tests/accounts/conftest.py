@@ -5,8 +5,7 @@ from accounts.crypto import Secret
 from accounts.models import PayrollAccount
 from companies.activity import Actor
 from companies.models import Company
-from tests.api.conftest import ApiClient, api, api_key  # noqa: F401 (fixtures)
-from tests.conftest import path_of, run_worker  # noqa: F401 (used by these tests)
+from tests.conftest import ApiClient, path_of, run_worker  # noqa: F401 (used by these tests)
 
 # The Teal document's sample body; `user_id` is replaced with a real company's id.
 TEAL_SAMPLE_REQUEST = {

@@ -11,7 +11,7 @@ from accounts.models import PayrollAccount
 from companies import services as company_services
 from companies.models import ActivityEntry
 from tests.accounts.conftest import TEAL_SAMPLE_REQUEST, make_account
-from tests.api.conftest import ApiClient
+from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -431,3 +431,12 @@ class TestQueryCount:
         last, rows = self._queries(manager_client, "/companies/?page=4")
         assert rows == 25
         assert last == first
+
+
+def test_name_sort_ignores_case(manager_client):
+    # By code point, "Charlie" would come before "bravo".
+    for name in ("bravo Builders", "Alpha Analytics", "Charlie Cafe"):
+        services.company_create(name=name)
+    body = manager_client.get("/companies/", {"sort": "name"}).content.decode()
+    positions = [body.index(name) for name in ("Alpha", "bravo", "Charlie")]
+    assert positions == sorted(positions)

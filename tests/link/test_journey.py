@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from companies.models import ActivityEntry, DataConnection
+from tests.conftest import path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +161,11 @@ class TestJourney:
         assert b"not a parameter name" in response.content
         response = end_user.get(link_path + "?customerId=" + "x" * 600)
         assert response.status_code == 400
+
+
+class TestConnectionLinkUrl:
+    def test_a_connections_link_url_offers_just_its_platform(self, api, company, end_user):
+        created = api.post(f"/api/companies/{company.id}/connections", {"platformKey": "sage"})
+        body = end_user.get(path_of(created.json()["linkUrl"])).content.decode()
+        assert "Sage Business Cloud Accounting" in body
+        assert "Xero" not in body and "FreeAgent" not in body

@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from companies.models import DataConnection
-from tests.api.conftest import api, api_key  # noqa: F401  (API fixtures for these tests)
 from tests.conftest import run_worker  # noqa: F401  (used by these tests)
 
 

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+class TestSettingsPage:
+    def test_it_leads_managers_to_link_settings_and_api_keys(self, manager_client):
+        body = manager_client.get("/settings/").content.decode()
+        assert '<a href="/settings/link/">Link</a>' in body
+        assert '<a href="/settings/api-keys/">API keys</a>' in body
+        assert "<title>Settings · Causeway</title>" in body
+
+    def test_viewers_see_the_sections_without_links_they_may_not_follow(self, viewer_client):
+        body = viewer_client.get("/settings/").content.decode()
+        assert 'href="/settings/link/"' not in body
+        assert 'href="/settings/api-keys/"' not in body
+
+    def test_it_requires_login(self, client):
+        assert client.get("/settings/")["Location"] == "/login/?next=/settings/"
