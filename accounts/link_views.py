@@ -25,16 +25,15 @@ from accounts.forms import CredentialsForm, MfaForm, apply_service_errors
 from accounts.models import PayrollAccount
 from accounts.providers import PayrollProvider, get_provider
 from companies.activity import Actor
-from companies.link_views import (
+from companies.link.redirects import CANCELLED, link_redirect_url
+from companies.link.views import (
     allow_form_redirects,
     error_page,
     link_page,
 )
 from companies.models import Company, LinkSettings
-from companies.redirect_urls import fill_redirect_url
 
 Status = PayrollAccount.Status
-CANCELLED = "User cancelled."
 
 
 def _with_params(path: str, params: Mapping[str, str]) -> str:
@@ -62,16 +61,15 @@ def payroll_finish(
     """Back to the business: its redirect URL with the placeholders filled, or a page that
     says the user can close the window."""
     if link_settings.redirect_url_template:
-        values = {
-            "companyId": company.id,
-            "connectionId": account.account_id if account else "",
-            "platform": provider.key,
-            "platformName": provider.name,
-            "sourceType": provider.source_type,
-            "statusCode": status_code,
-            "errorMessage": error_message,
-        }
-        url = fill_redirect_url(link_settings.redirect_url_template, values, params)
+        url = link_redirect_url(
+            link_settings.redirect_url_template,
+            company_id=company.id,
+            connection_id=account.account_id if account else "",
+            platform=provider,
+            status_code=status_code,
+            error_message=error_message,
+            custom=params,
+        )
         return HttpResponseRedirect(url)
     if account is not None and token and status_code == 200:
         # Post/redirect/get: reloading the finished page repeats nothing.

@@ -253,7 +253,7 @@ def _linked_connection(size: str, scenario: str, records: int):
 def _pull(size: str, scenario: str, records: int) -> Run:
     from companies.activity import Actor
     from companies.models import DataPull, PulledRecord
-    from companies.pulls import pull_queue
+    from companies.pulls.queue import pull_queue
 
     connection = _linked_connection(size, scenario, records)
     pull = pull_queue(connection=connection, actor=Actor.system())
@@ -303,7 +303,7 @@ def _count_statements() -> None:
     from companies.models import DataConnection, DataPull, PulledRecord
     from companies.platforms import get_platform
     from companies.platforms.sandbox import PAGE_SIZE, Scenario
-    from companies.pulls import pull_queue
+    from companies.pulls.queue import pull_queue
 
     typical = DataConnection.objects.get(sandbox_scenario=Scenario.NORMAL)
     before = PulledRecord.objects.filter(connection=typical).count()

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from companies import queries, services
 from companies.activity import Actor
-from companies.link_urls import expires_at, link_url_for
+from companies.link.tokens import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
 from portal.api import ErrorOut, PageLinks, StrictSchema

@@ -13,9 +13,9 @@ from django.core.validators import (
 from django.db import models
 from django.utils import timezone
 
+from companies.link.redirects import validate_redirect_template
 from companies.platforms import get_platform
 from companies.platforms.sandbox import Scenario
-from companies.redirect_urls import validate_redirect_template
 from companies.validators import NAME_MAX_LENGTH, validate_company_name
 
 DESCRIPTION_MAX_LENGTH = 4000

@@ -1,10 +1,6 @@
-from __future__ import annotations
+"""Where the pull task lived before `companies.pulls`: tasks queued by an earlier version are
+stored under this path (`companies.tasks.run_pull`), and the worker imports it to run them."""
 
-from django_tasks import task
+from companies.pulls.tasks import run_pull
 
-from companies import pulls
-
-
-@task()
-def run_pull(pull_id: str) -> str | None:
-    return pulls.pull_run(pull_id=pull_id)
+__all__ = ["run_pull"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from companies import data_views, views
+from companies import views
+from companies.pulls import views as pull_views
 
 app_name = "companies"
 
@@ -24,26 +25,26 @@ urlpatterns = [
     ),
     path(
         "<uuid:company_id>/connections/<uuid:connection_id>/pull/",
-        data_views.pull_connection,
+        pull_views.pull_connection,
         name="connection-pull",
     ),
     path(
         "<uuid:company_id>/connections/<uuid:connection_id>/sandbox/",
-        data_views.sandbox_scenario,
+        pull_views.sandbox_scenario,
         name="connection-sandbox",
     ),
-    path("<uuid:company_id>/pulls/", data_views.pull_progress, name="pulls"),
-    path("<uuid:company_id>/pulls/all/", data_views.pull_all, name="pull-all"),
+    path("<uuid:company_id>/pulls/", pull_views.pull_progress, name="pulls"),
+    path("<uuid:company_id>/pulls/all/", pull_views.pull_all, name="pull-all"),
     path(
         "<uuid:company_id>/pulls/<uuid:pull_id>/cancel/",
-        data_views.pull_cancel,
+        pull_views.pull_cancel,
         name="pull-cancel",
     ),
-    path("<uuid:company_id>/data/", data_views.data_overview, name="data"),
-    path("<uuid:company_id>/data/<str:data_type>/", data_views.data_records, name="records"),
+    path("<uuid:company_id>/data/", pull_views.data_overview, name="data"),
+    path("<uuid:company_id>/data/<str:data_type>/", pull_views.data_records, name="records"),
     path(
         "<uuid:company_id>/data/<str:data_type>/<int:record_id>/",
-        data_views.data_record,
+        pull_views.data_record,
         name="record",
     ),
     path(

@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,17 +13,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from companies import queries, services
 from companies.activity import Actor
-from companies.data_views import pulls_context
-from companies.forms import CompanyForm, LinkSettingsForm
-from companies.link_urls import expires_at, link_url_for
+from companies.forms import CompanyForm
+from companies.link.tokens import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms.sandbox import Scenario
-from companies.redirect_urls import (
-    BUILT_IN_PLACEHOLDERS,
-    fill_redirect_url,
-    placeholders_in,
-    validate_redirect_template,
-)
+from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
 
 PAGE_SIZE = 25
@@ -260,70 +253,3 @@ def connection_delete(
     services.connection_delete(connection=connection, actor=Actor.staff(request.user))
     messages.success(request, f"Deleted the {connection.platform_name} connection.")
     return _lifecycle_response(request, connection.company)
-
-
-# Settings > Auth flow > Link
-
-EXAMPLE_COMPANY_ID = uuid.UUID("8f74269c-6cbf-4c5e-9b93-599965a7fd49")
-EXAMPLE_CONNECTION_ID = uuid.UUID("2e2eb431-c1fa-4dc9-93fa-d29781c12bcd")
-
-
-def _redirect_previews(template: str) -> list[tuple[str, str]]:
-    values = {
-        "companyId": EXAMPLE_COMPANY_ID,
-        "connectionId": EXAMPLE_CONNECTION_ID,
-        "platform": "xero",
-        "platformName": "Xero",
-        "sourceType": "Accounting",
-    }
-    custom = {name: f"example-{name}" for name in placeholders_in(template)}
-    return [
-        (
-            "Linked",
-            fill_redirect_url(template, {**values, "statusCode": 200, "errorMessage": ""}, custom),
-        ),
-        (
-            "Cancelled",
-            fill_redirect_url(
-                template, {**values, "statusCode": 403, "errorMessage": "User cancelled."}, custom
-            ),
-        ),
-    ]
-
-
-@login_required
-@permission_required("companies.change_linksettings", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def link_settings(request: HttpRequest) -> HttpResponse:
-    current = LinkSettings.load()
-    form = LinkSettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        services.link_settings_update(**form.cleaned_data, actor=Actor.staff(request.user))
-        messages.success(request, "Saved the Link settings.")
-        return redirect("settings:link")
-    template = form["redirect_url_template"].value() or ""
-    context = {
-        "form": form,
-        "previews": _redirect_previews(template) if not form.errors else [],
-        "built_in": BUILT_IN_PLACEHOLDERS,
-    }
-    status = 400 if form.errors else 200
-    return render(request, "companies/link_settings.html", context, status=status)
-
-
-@login_required
-@permission_required("companies.change_linksettings", raise_exception=True)
-@require_GET
-def link_settings_preview(request: HttpRequest) -> HttpResponse:
-    template = request.GET.get("redirect_url_template", "").strip()
-    error = ""
-    try:
-        if template:  # empty means no redirect: nothing to check
-            validate_redirect_template(template)
-    except ValidationError as invalid:
-        error = " ".join(invalid.messages)
-    context = {
-        "previews": [] if error or not template else _redirect_previews(template),
-        "preview_error": error,
-    }
-    return render(request, "companies/link_settings.html#preview", context)

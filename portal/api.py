@@ -146,5 +146,5 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/companies", "companies.api.router")
-api.add_router("/companies", "companies.api_data.router")
+api.add_router("/companies", "companies.pulls.api.router")
 api.add_router("/accounts", "accounts.api.router")

@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from companies import views as company_views
+from companies.link import settings_views as link_settings_views
 from portal import views
 from portal.api import api
 
 settings_patterns = [
     path("", views.settings_index, name="index"),
-    path("link/", company_views.link_settings, name="link"),
-    path("link/preview/", company_views.link_settings_preview, name="link-preview"),
+    path("link/", link_settings_views.link_settings, name="link"),
+    path("link/preview/", link_settings_views.link_settings_preview, name="link-preview"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
 ]
@@ -25,7 +25,7 @@ urlpatterns = [
     path("companies/", include("companies.urls")),
     path("accounts/", include("accounts.urls")),
     path("settings/", include((settings_patterns, "settings"))),
-    path("link/", include("companies.urls_link")),
+    path("link/", include("companies.link.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from django.test import Client
 from django_tasks_db.management.commands import db_worker
 
 from companies import services
-from companies.link_urls import link_url_for
+from companies.link.tokens import link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from portal.services import api_key_create
 

@@ -254,7 +254,7 @@ class TestWhoSeesWhat:
 
     def test_another_companys_account_is_not_found(self, end_user, link_path):
         other = company_services.company_create(name="Wombat Works")
-        from companies.link_urls import link_url_for
+        from companies.link.tokens import link_url_for
 
         other_path = path_of(link_url_for(other))
         chosen = choose(end_user, other_path, "quickbooks")

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, Route, expect
 
 from accounts.models import PayrollAccount
 from companies import services
-from companies.link_urls import link_url_for
+from companies.link.tokens import link_url_for
 from companies.models import LinkSettings
 
 # serialized_rollback: the live server needs a flushed (transactional) database, and the

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from companies import pulls
 from companies.activity import Actor
 from companies.models import DataConnection, LinkSettings
+from companies.pulls import queue
 from tests.pulls.conftest import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def pulled(company):
     connection = DataConnection.objects.create(
         company=company, platform="xero", source_type="Accounting", status="Linked"
     )
-    pulls.pull_queue(connection=connection, actor=Actor.system())
+    queue.pull_queue(connection=connection, actor=Actor.system())
     run_worker()
     return connection
 

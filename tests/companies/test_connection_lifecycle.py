@@ -25,7 +25,7 @@ def linked(company) -> DataConnection:
 
 
 def link_through_link_flow(client, company: Company, platform: str = "xero") -> None:
-    from companies.link_urls import link_url_for
+    from companies.link.tokens import link_url_for
 
     chosen = choose(client, path_of(link_url_for(company)), platform)
     answer(client, chosen["Location"], "allow")
@@ -102,7 +102,7 @@ class TestCompanyPage:
         assert old_url not in body
 
     def test_revoke_link_urls(self, manager_client, company, end_user):
-        from companies.link_urls import link_url_for
+        from companies.link.tokens import link_url_for
 
         old = path_of(link_url_for(company))
         response = manager_client.post(f"/companies/{company.id}/link-url/revoke/")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from companies.redirect_urls import fill_redirect_url, validate_redirect_template
+from companies.link.redirects import fill_redirect_url, validate_redirect_template
 
 
 class TestValidation:

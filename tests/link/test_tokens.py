@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from companies import services
 from companies.activity import Actor
-from companies.link_urls import link_url_for
+from companies.link.tokens import link_url_for
 from companies.models import LinkSettings
 from tests.conftest import path_of
 

@@ -4,9 +4,10 @@ import re
 
 import pytest
 
-from companies import pulls, services
+from companies import services
 from companies.activity import Actor
 from companies.models import DataConnection
+from companies.pulls import queue
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ class TestDashboard:
         DataConnection.objects.create(
             company=company, platform="sage", source_type="Accounting", status="Unlinked"
         )
-        pulls.pull_queue(
+        queue.pull_queue(
             connection=connection.__class__.objects.filter(status="Linked").first(),
             actor=Actor.system(),
         )

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from companies import pulls
 from companies.activity import Actor
 from companies.models import DataPull, PulledRecord
+from companies.pulls import queue
 from tests.pulls.conftest import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ class TestPullButtons:
         assert DataPull.objects.count() == 1
 
     def test_polling_does_not_wipe_a_message(self, manager_client, company, linked, htmx_headers):
-        pulls.pull_queue(connection=linked, actor=Actor.system())
+        queue.pull_queue(connection=linked, actor=Actor.system())
         polled = manager_client.get(f"/companies/{company.id}/pulls/", headers=htmx_headers)
         assert 'id="messages"' not in polled.content.decode()
 
@@ -67,7 +67,7 @@ class TestPullButtons:
         assert "Pull all" not in _page(viewer_client, company)
 
     def test_cancel(self, manager_client, company, linked):
-        pull = pulls.pull_queue(connection=linked, actor=Actor.system())
+        pull = queue.pull_queue(connection=linked, actor=Actor.system())
         manager_client.post(f"/companies/{company.id}/pulls/{pull.id}/cancel/")
         pull.refresh_from_db()
         assert pull.status == "Cancelled"
@@ -90,7 +90,7 @@ class TestPullButtons:
 class TestDataBrowser:
     @pytest.fixture
     def pulled(self, linked):
-        pulls.pull_queue(connection=linked, actor=Actor.system())
+        queue.pull_queue(connection=linked, actor=Actor.system())
         run_worker()
         return linked
 

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from companies import pulls, services
+from companies import services
 from companies.activity import Actor
 from companies.models import DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox import Scenario
+from companies.pulls import queue
 from companies.services import ConnectionStateError
 from tests.pulls.conftest import run_worker
 
@@ -19,7 +21,7 @@ STAFF = Actor.system()
 
 class TestQueue:
     def test_a_linked_connection_is_queued_and_pulled_by_a_worker(self, linked):
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
         assert pull.status == "Queued"
         run_worker()
         pull.refresh_from_db()
@@ -44,22 +46,22 @@ class TestQueue:
         linked.status = status
         linked.save()
         with pytest.raises(ConnectionStateError, match="Send the company's user through Link"):
-            pulls.pull_queue(connection=linked, actor=STAFF)
+            queue.pull_queue(connection=linked, actor=STAFF)
         assert not DataPull.objects.exists()
 
     def test_a_second_request_returns_the_waiting_pull(self, linked):
-        first = pulls.pull_queue(connection=linked, actor=STAFF)
-        assert pulls.pull_queue(connection=linked, actor=STAFF) == first
+        first = queue.pull_queue(connection=linked, actor=STAFF)
+        assert queue.pull_queue(connection=linked, actor=STAFF) == first
         assert DataPull.objects.count() == 1
 
 
 class TestRepeat:
     def test_pulling_again_updates_and_never_duplicates(self, linked):
-        pulls.pull_queue(connection=linked, actor=STAFF)
+        queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         count = PulledRecord.objects.count()
         first = PulledRecord.objects.get(data_type="invoices", external_id="INV-000001")
-        pulls.pull_queue(connection=linked, actor=STAFF)
+        queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         assert PulledRecord.objects.count() == count
         again = PulledRecord.objects.get(data_type="invoices", external_id="INV-000001")
@@ -72,7 +74,7 @@ class TestMisbehaviour:
     def test_rate_limits_are_retried_then_succeed(self, linked):
         linked.sandbox_scenario = Scenario.RATE_LIMITED
         linked.save()
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "Complete"
@@ -80,7 +82,7 @@ class TestMisbehaviour:
     def test_server_errors_are_retried_then_fetch_error(self, linked):
         linked.sandbox_scenario = Scenario.SERVER_ERROR
         linked.save()
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "FetchError"
@@ -94,7 +96,7 @@ class TestMisbehaviour:
     def test_access_revoked_mid_pull_is_auth_error_and_deauthorizes(self, linked):
         linked.sandbox_scenario = Scenario.REVOKED_MID_PULL
         linked.save()
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "AuthError"
@@ -103,10 +105,10 @@ class TestMisbehaviour:
         # Old data stays readable; new pulls are refused until re-linked.
         assert PulledRecord.objects.filter(connection=linked).exists()
         with pytest.raises(ConnectionStateError):
-            pulls.pull_queue(connection=linked, actor=STAFF)
+            queue.pull_queue(connection=linked, actor=STAFF)
 
     def test_records_of_an_unlinked_connection_stay(self, linked):
-        pulls.pull_queue(connection=linked, actor=STAFF)
+        queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         services.connection_unlink(connection=linked, actor=STAFF)
         assert PulledRecord.objects.filter(connection=linked).count() > 0
@@ -114,15 +116,15 @@ class TestMisbehaviour:
 
 class TestCancelAndDelete:
     def test_a_cancelled_pull_is_not_run(self, linked):
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
-        pulls.pull_cancel(pull=pull, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        queue.pull_cancel(pull=pull, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "Cancelled"
         assert not PulledRecord.objects.exists()
 
     def test_deleting_the_company_before_the_worker_runs_leaves_nothing(self, linked, company):
-        pulls.pull_queue(connection=linked, actor=STAFF)
+        queue.pull_queue(connection=linked, actor=STAFF)
         services.company_delete(company=company)
         run_worker()  # no crash
         assert not DataPull.objects.exists()
@@ -130,7 +132,7 @@ class TestCancelAndDelete:
         assert not DataConnection.objects.exists()
 
     def test_unlinking_during_a_pull_stops_it(self, linked):
-        pull = pulls.pull_queue(connection=linked, actor=STAFF)
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
         DataConnection.objects.filter(pk=linked.pk).update(status="Unlinked")
         run_worker()
         pull.refresh_from_db()
@@ -141,12 +143,12 @@ class TestCancelAndDelete:
 class TestAbandonedPulls:
     def test_a_pull_whose_worker_died_is_replaced(self, linked, settings):
         settings.PULL_STALE_AFTER_SECONDS = 600
-        stuck = pulls.pull_queue(connection=linked, actor=STAFF)
+        stuck = queue.pull_queue(connection=linked, actor=STAFF)
         long_ago = timezone.now() - timedelta(minutes=11)
         DataPull.objects.filter(pk=stuck.pk).update(
             status="Fetching", started=long_ago, heartbeat=long_ago, records_done=500
         )
-        fresh = pulls.pull_queue(connection=linked, actor=STAFF)
+        fresh = queue.pull_queue(connection=linked, actor=STAFF)
         assert fresh.pk != stuck.pk
         stuck.refresh_from_db()
         assert stuck.status == "FetchError"
@@ -156,25 +158,25 @@ class TestAbandonedPulls:
         assert fresh.status == "Complete"
 
     def test_a_pull_queued_for_a_day_is_replaced(self, linked):
-        lost = pulls.pull_queue(connection=linked, actor=STAFF)
+        lost = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
-        fresh = pulls.pull_queue(connection=linked, actor=STAFF)
+        fresh = queue.pull_queue(connection=linked, actor=STAFF)
         assert fresh.pk != lost.pk
         lost.refresh_from_db()
         assert lost.status == "FetchError"
         assert lost.error_message == "No worker started this pull within a day."
 
     def test_a_pull_waiting_in_a_long_queue_is_kept(self, linked):
-        waiting = pulls.pull_queue(connection=linked, actor=STAFF)
+        waiting = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=waiting.pk).update(requested=timezone.now() - timedelta(hours=3))
-        assert pulls.pull_queue(connection=linked, actor=STAFF) == waiting
+        assert queue.pull_queue(connection=linked, actor=STAFF) == waiting
 
     def test_a_running_pull_with_recent_progress_is_kept(self, linked):
-        running = pulls.pull_queue(connection=linked, actor=STAFF)
+        running = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=running.pk).update(
             status="Fetching", started=timezone.now(), heartbeat=timezone.now()
         )
-        assert pulls.pull_queue(connection=linked, actor=STAFF) == running
+        assert queue.pull_queue(connection=linked, actor=STAFF) == running
 
 
 class TestOtherQueues:
@@ -185,10 +187,25 @@ class TestOtherQueues:
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
         }
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            pull = pulls.pull_queue(connection=linked, actor=STAFF)
+            pull = queue.pull_queue(connection=linked, actor=STAFF)
             pull.refresh_from_db()
             assert pull.status == "Queued"  # nothing ran before the commit
         assert len(callbacks) == 1
         callbacks[0]()  # the commit: the (immediate) queue runs the task
         pull.refresh_from_db()
         assert pull.status == "Complete"
+
+
+class TestTasksQueuedBeforeTheMove:
+    def test_a_pull_queued_under_the_old_task_path_still_runs(self, linked):
+        """Task rows store the task's import path; upgrading must not strand queued pulls."""
+        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        row = DBTaskResult.objects.get()
+        assert row.task_path == "companies.pulls.tasks.run_pull"
+        row.task_path = "companies.tasks.run_pull"  # as an earlier version stored it
+        row.save(update_fields=["task_path"])
+        run_worker()
+        pull.refresh_from_db()
+        assert pull.status == "Complete"
+        row.refresh_from_db()
+        assert row.status == "SUCCESSFUL"

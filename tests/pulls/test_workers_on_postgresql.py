@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from companies import pulls, services
+from companies import services
 from companies.activity import Actor
 from companies.models import ActivityEntry, DataConnection, DataPull, PulledRecord
+from companies.pulls import queue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +55,7 @@ def test_two_workers_run_each_pull_once():
         connection_ = DataConnection.objects.create(
             company=company, platform="xero", source_type="Accounting", status="Linked"
         )
-        queued.append(pulls.pull_queue(connection=connection_, actor=Actor.system()))
+        queued.append(queue.pull_queue(connection=connection_, actor=Actor.system()))
 
     workers = [_worker(), _worker()]
     for worker in workers:
@@ -79,7 +80,7 @@ def test_deleting_the_company_during_a_pull_stops_it_cleanly():
         status="Linked",
         sandbox_scenario="large",
     )
-    pull = pulls.pull_queue(connection=connection_, actor=Actor.system())
+    pull = queue.pull_queue(connection=connection_, actor=Actor.system())
     worker = _worker()
     try:
         deadline = time.monotonic() + 60

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import PayrollAccount
 from accounts.providers import all_providers
 from companies import services
-from companies.link_urls import LinkTokenError, company_for_token
+from companies.link.redirects import PLACEHOLDER_NAME, link_redirect_url
+from companies.link.tokens import LinkTokenError, company_for_token
 from companies.models import Company, DataConnection, LinkAttempt, LinkSettings
-from companies.platforms import SourceType, all_platforms, get_platform
+from companies.platforms import Platform, SourceType, all_platforms, get_platform
 from companies.platforms.sandbox import ALLOW, CANCEL, SIMULATE_ERROR
-from companies.redirect_urls import PLACEHOLDER_NAME, fill_redirect_url
 
 # Our own query parameters start with "_", so they cannot clash with custom placeholders.
 FILTER_PARAM = "_filter"  # the platform filter box
@@ -157,19 +157,19 @@ def _attempt_for(company: Company, attempt_id: uuid.UUID) -> LinkAttempt | None:
     )
 
 
-def _redirect_url(link_settings: LinkSettings, attempt: LinkAttempt, error: str) -> str:
+def _redirect_url(
+    link_settings: LinkSettings, attempt: LinkAttempt, platform: Platform, error: str
+) -> str:
     connection = attempt.connection
-    platform = get_platform(connection.platform)
-    values = {
-        "companyId": connection.company_id,
-        "connectionId": connection.id,
-        "platform": connection.platform,
-        "platformName": platform.name if platform else connection.platform,
-        "sourceType": connection.source_type,
-        "statusCode": attempt.status_code,
-        "errorMessage": error,
-    }
-    return fill_redirect_url(link_settings.redirect_url_template, values, attempt.params)
+    return link_redirect_url(
+        link_settings.redirect_url_template,
+        company_id=connection.company_id,
+        connection_id=connection.id,
+        platform=platform,
+        status_code=attempt.status_code,
+        error_message=error,
+        custom=attempt.params,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,6 +220,6 @@ def link_consent(
 
     attempt.refresh_from_db()
     if link_settings.redirect_url_template:
-        url = _redirect_url(link_settings, attempt, result.error_message)
+        url = _redirect_url(link_settings, attempt, platform, result.error_message)
         return HttpResponseRedirect(url)
     return redirect("link:consent", token=token, attempt_id=attempt.id)

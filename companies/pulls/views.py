@@ -14,11 +14,13 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from companies import pulls, queries
+from companies import queries
 from companies.activity import Actor
 from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox import Scenario
 from companies.platforms.sandbox_data import DATA_TYPES
+from companies.pulls import queue
+from companies.pulls.lifecycle import ACTIVE
 from companies.services import ConnectionStateError, connection_set_sandbox_scenario
 
 RECORDS_PER_PAGE = 25
@@ -61,9 +63,9 @@ def pull_connection(
     connection = get_object_or_404(
         DataConnection.objects.select_related("company"), pk=connection_id, company_id=company_id
     )
-    waiting = set(connection.pulls.filter(status__in=pulls.ACTIVE).values_list("pk", flat=True))
+    waiting = set(connection.pulls.filter(status__in=ACTIVE).values_list("pk", flat=True))
     try:
-        pull = pulls.pull_queue(connection=connection, actor=Actor.staff(request.user))
+        pull = queue.pull_queue(connection=connection, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
@@ -79,9 +81,9 @@ def pull_connection(
 @require_POST
 def pull_all(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
-    waiting = set(company.pulls.filter(status__in=pulls.ACTIVE).values_list("pk", flat=True))
+    waiting = set(company.pulls.filter(status__in=ACTIVE).values_list("pk", flat=True))
     try:
-        queued = pulls.pulls_queue_all(company=company, actor=Actor.staff(request.user))
+        queued = queue.pulls_queue_all(company=company, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
@@ -102,7 +104,7 @@ def pull_cancel(request: HttpRequest, company_id: uuid.UUID, pull_id: uuid.UUID)
         DataPull.objects.select_related("company"), pk=pull_id, company_id=company_id
     )
     try:
-        pulls.pull_cancel(pull=pull, actor=Actor.staff(request.user))
+        queue.pull_cancel(pull=pull, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:

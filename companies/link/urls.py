@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts import link_views as payroll_link_views
-from companies import link_views
+from companies.link import views as link_views
 
 app_name = "link"
 

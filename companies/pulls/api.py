@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from companies import pulls, queries
+from companies import queries
 from companies.activity import Actor
 from companies.api import ERRORS, PageParams, _company, _page
 from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
+from companies.pulls import queue
 from companies.services import ConnectionStateError
 from portal.api import ErrorOut, PageLinks
 
@@ -105,7 +106,7 @@ def record_to_dict(record) -> dict:
 def queue_all(request: HttpRequest, companyId: uuid.UUID):
     company = _company(companyId)
     try:
-        queued = pulls.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
+        queued = queue.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
     except ConnectionStateError as error:
         raise HttpError(409, str(error)) from None
     return Status(202, [pull_to_dict(pull) for pull in queued])
@@ -172,7 +173,7 @@ def pull_cancel(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
     if pull is None:
         raise Http404(f"Company {companyId} has no pull with the id {pullId}.")
     try:
-        pull = pulls.pull_cancel(pull=pull, actor=Actor.api_key(request.auth))
+        pull = queue.pull_cancel(pull=pull, actor=Actor.api_key(request.auth))
     except ConnectionStateError as error:
         raise HttpError(409, str(error)) from None
     return pull_to_dict(pull)

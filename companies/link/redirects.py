@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ BUILT_IN_PLACEHOLDERS = (
     "errorMessage",
 )
 TEMPLATE_MAX_LENGTH = 2000
+CANCELLED = "User cancelled."  # the errorMessage when the end user cancels
 PLACEHOLDER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -108,3 +110,35 @@ def fill_redirect_url(
         return quote(str(value if value is not None else ""), safe="")
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+class Chosen(Protocol):
+    """What the end user chose in Link: an accounting platform or a payroll provider."""
+
+    key: str
+    name: str
+    source_type: str
+
+
+def link_redirect_url(
+    template: str,
+    *,
+    company_id: object,
+    connection_id: object,
+    platform: Chosen,
+    status_code: int,
+    error_message: str,
+    custom: Mapping[str, str],
+) -> str:
+    """The redirect URL at the end of Link, for every kind of platform: the one place the
+    built-in placeholders get their values."""
+    values = {
+        "companyId": company_id,
+        "connectionId": connection_id,
+        "platform": platform.key,
+        "platformName": platform.name,
+        "sourceType": platform.source_type,
+        "statusCode": status_code,
+        "errorMessage": error_message,
+    }
+    return fill_redirect_url(template, values, custom)

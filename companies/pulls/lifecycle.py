@@ -1,0 +1,54 @@
+"""A pull's states, and ending one: shared by the queue and the worker's run loop."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from companies import activity
+from companies.activity import Actor
+from companies.models import DataConnection, DataPull
+
+logger = logging.getLogger("companies.pulls")
+
+Status = DataPull.Status
+ACTIVE = (Status.QUEUED, Status.FETCHING)
+QUEUED_STALE_AFTER = timedelta(days=1)
+
+
+NOT_LINKED = (
+    "{platform} is {status}, so its data cannot be pulled. "
+    "Send the company's user through Link again to re-link it."
+)
+
+
+def not_linked_message(connection: DataConnection) -> str:
+    return NOT_LINKED.format(platform=connection.platform_name, status=connection.status)
+
+
+def finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
+    """End a pull that has not ended yet; False if it already had (or is gone)."""
+    return bool(
+        DataPull.objects.filter(pk=pull_id, status__in=ACTIVE).update(
+            status=status, finished=timezone.now(), error_message=error
+        )
+    )
+
+
+def end(pull: DataPull, status: str, error: str) -> str:
+    with transaction.atomic():
+        if finish(pull.pk, status, error):
+            activity.record(
+                company=pull.connection.company,
+                actor=Actor.system(),
+                action="pull.failed",
+                connection=pull.connection,
+                message=f"The data pull from {pull.connection.platform_name} ended in {status}: "
+                f"{error}",
+            )
+    logger.info("Pull %s ended in %s", pull.pk, status)
+    return status
