@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -19,11 +18,11 @@ from accounts.models import USER_NAME_MAX_LENGTH, PayrollAccount
 from accounts.providers import provider_keys
 from companies.activity import Actor
 from companies.models import Company
-from portal.api import ErrorOut, PageLinks, StrictSchema
+from portal.apikit.pagination import MAX_PAGE, TealPage, paginate
+from portal.apikit.schemas import ERRORS, ErrorOut, StrictSchema
 
 router = Router(tags=["Payroll accounts"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 MAX_PAGE_SIZE = 1000
 StatusName = Literal["PENDING", "CONNECTED", "MFA_REQUIRED", "INVALID_CREDENTIALS", "DISCONNECTED"]
 
@@ -96,18 +95,10 @@ class AccountOut(Schema):
     mfa_method: MfaMethod | None
 
 
-class AccountPage(Schema):
-    results: list[AccountOut]
-    page_number: int
-    page_size: int
-    total_results: int
-    links: PageLinks = Field(alias="_links")
-
-
 class AccountListParams(Schema):
     user_id: uuid.UUID | None = Field(None, description="Only this company's accounts.")
     status: StatusName | None = None
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -134,30 +125,6 @@ def _account(account_id: uuid.UUID) -> PayrollAccount:
     if account is None:
         raise Http404(f"No payroll account has the id {account_id}.")
     return account
-
-
-def _page(request: HttpRequest, queryset, page: int, page_size: int) -> dict:
-    total = queryset.count()
-    start = (page - 1) * page_size
-    items = list(queryset[start : start + page_size]) if start < total else []
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "page_size")}
-
-    def href(number: int) -> dict:
-        query = urlencode({**params, "page": number, "page_size": page_size})
-        return {"href": f"{request.path}?{query}"}
-
-    links = {"self": {"href": request.path}, "current": href(page)}
-    if start + page_size < total:
-        links["next"] = href(page + 1)
-    if page > 1:
-        links["previous"] = href(min(page - 1, max(1, -(-total // page_size))))
-    return {
-        "results": [account_to_dict(account) for account in items],
-        "page_number": page,
-        "page_size": page_size,
-        "total_results": total,
-        "_links": links,
-    }
 
 
 # Endpoints
@@ -189,14 +156,21 @@ def create_account(request: HttpRequest, payload: AccountIn):
 
 @router.get(
     "",
-    response={200: AccountPage, **ERRORS},
+    response={200: TealPage[AccountOut], **ERRORS},
     summary="List accounts",
     description="Newest first. Filter by `user_id` (a company id) and `status`.",
     by_alias=True,
 )
 def list_accounts(request: HttpRequest, params: Query[AccountListParams]):
     accounts = services.accounts_for_table(status=params.status or "", company_id=params.user_id)
-    return _page(request, accounts, params.page, params.page_size)
+    return paginate(
+        request,
+        accounts,
+        account_to_dict,
+        page=params.page,
+        page_size=params.page_size,
+        page_size_param="page_size",
+    )
 
 
 @router.get("/{account_id}", response={200: AccountOut, **ERRORS}, summary="Get an account")

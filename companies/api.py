@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlencode
 
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,14 +15,12 @@ from companies.activity import Actor
 from companies.link.tokens import expires_at, link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
-from portal.api import ErrorOut, PageLinks, StrictSchema
-from portal.models import IdempotencyRecord
+from portal.apikit import idempotency
+from portal.apikit.idempotency import idempotent
+from portal.apikit.pagination import MAX_PAGE, MAX_PAGE_SIZE, Page, PageParams, paginate
+from portal.apikit.schemas import ERRORS, ErrorOut, StrictSchema
 
 router = Router(tags=["Companies"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
-MAX_PAGE_SIZE = 5000
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 
 # Schemas
@@ -79,37 +73,16 @@ class CompanyOut(Schema):
     created: datetime
 
 
-class CompanyPage(Schema):
-    results: list[CompanyOut]
-    pageNumber: int
-    pageSize: int
-    totalResults: int
-    links: PageLinks = Field(alias="_links")
-
-
-class ConnectionPage(Schema):
-    results: list[ConnectionOut]
-    pageNumber: int
-    pageSize: int
-    totalResults: int
-    links: PageLinks = Field(alias="_links")
-
-
 class LinkUrlOut(Schema):
     linkUrl: str
     expiresAt: datetime
 
 
 class CompanyListParams(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     query: str = Field("", max_length=255, description="Part of a name, or an exact id.")
     orderBy: Literal["name", "-name", "created", "-created"] = "-created"
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1, le=1_000_000)
-    pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
 
 
 # Turning models into JSON
@@ -151,33 +124,7 @@ def company_to_dict(company: Company) -> dict:
     }
 
 
-def _page(request: HttpRequest, queryset, page: int, page_size: int, to_dict) -> dict:
-    """One page in Codat's list shape, with HAL links to the pages around it."""
-    total = queryset.count()
-    start = (page - 1) * page_size
-    items = list(queryset[start : start + page_size]) if start < total else []
-    params = {k: v for k, v in request.GET.items() if k not in ("page", "pageSize")}
-
-    def href(number: int) -> dict:
-        query = urlencode({**params, "page": number, "pageSize": page_size})
-        return {"href": f"{request.path}?{query}"}
-
-    links = {"self": {"href": request.path}, "current": href(page)}
-    if start + page_size < total:
-        links["next"] = href(page + 1)
-    if page > 1:
-        last_page = max(1, -(-total // page_size))
-        links["previous"] = href(min(page - 1, last_page))
-    return {
-        "results": [to_dict(item) for item in items],
-        "pageNumber": page,
-        "pageSize": page_size,
-        "totalResults": total,
-        "_links": links,
-    }
-
-
-def _company(company_id: uuid.UUID) -> Company:
+def company_or_404(company_id: uuid.UUID) -> Company:
     company = Company.objects.prefetch_related("connections").filter(pk=company_id).first()
     if company is None:
         raise Http404(f"No company has the id {company_id}.")
@@ -198,82 +145,53 @@ def _connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnecti
 # Companies
 
 
-def _request_hash(payload: CompanyIn) -> str:
-    canonical = json.dumps(payload.model_dump(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 @router.post(
     "",
     response={201: CompanyOut, 409: ErrorOut, **ERRORS},
     summary="Create a company",
-    description="Send an `Idempotency-Key` header to make retries safe: the same key with the "
-    "same body returns the first response; with a different body, a 409.",
+    description=idempotency.HEADER_HELP,
 )
 def create_company(request: HttpRequest, payload: CompanyIn):
-    idempotency_key = request.headers.get("Idempotency-Key")
-    if idempotency_key is not None and not (
-        0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX_LENGTH and idempotency_key.isprintable()
-    ):
-        raise HttpError(400, "Idempotency-Key must be 1 to 255 printable characters.")
-
-    with transaction.atomic():
-        record = None
-        if idempotency_key:
-            request_hash = _request_hash(payload)
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        api_key=request.auth, key=idempotency_key, request_hash=request_hash
-                    )
-            except IntegrityError:
-                # Seen before (on PostgreSQL a concurrent first request is waited for).
-                first = IdempotencyRecord.objects.get(api_key=request.auth, key=idempotency_key)
-                if first.request_hash != request_hash:
-                    raise HttpError(
-                        409, "This Idempotency-Key was already used with a different body."
-                    ) from None
-                return Status(first.status_code, first.response_body)
-
+    def create() -> tuple[int, dict]:
         company = services.company_create(
             name=payload.name,
             description=payload.description or "",
             actor=Actor.api_key(request.auth),
         )
-        body = CompanyOut.model_validate(company_to_dict(company)).model_dump(mode="json")
-        if record:
-            record.status_code, record.response_body = 201, body
-            record.save(update_fields=["status_code", "response_body"])
-    return Status(201, body)
+        return 201, CompanyOut.model_validate(company_to_dict(company)).model_dump(mode="json")
+
+    return idempotent(request, payload, create)
 
 
-@router.get("", response={200: CompanyPage, **ERRORS}, summary="List companies", by_alias=True)
+@router.get("", response={200: Page[CompanyOut], **ERRORS}, summary="List companies", by_alias=True)
 def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
     companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
-    return _page(request, companies, params.page, params.pageSize, company_to_dict)
+    return paginate(
+        request, companies, company_to_dict, page=params.page, page_size=params.pageSize
+    )
 
 
 @router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")
 def get_company(request: HttpRequest, companyId: uuid.UUID):
-    return company_to_dict(_company(companyId))
+    return company_to_dict(company_or_404(companyId))
 
 
 @router.patch("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company")
 def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
     given = payload.model_fields_set
     services.company_update(
-        company=_company(companyId),
+        company=company_or_404(companyId),
         name=payload.name,
         # An explicit null clears the description; leaving it out keeps it.
         description=(payload.description or "") if "description" in given else None,
         actor=Actor.api_key(request.auth),
     )
-    return company_to_dict(_company(companyId))
+    return company_to_dict(company_or_404(companyId))
 
 
 @router.delete("/{companyId}", response={204: None, **ERRORS}, summary="Delete a company")
 def delete_company(request: HttpRequest, companyId: uuid.UUID):
-    services.company_delete(company=_company(companyId))
+    services.company_delete(company=company_or_404(companyId))
     return Status(204, None)
 
 
@@ -285,7 +203,7 @@ def delete_company(request: HttpRequest, companyId: uuid.UUID):
 )
 def new_link_url(request: HttpRequest, companyId: uuid.UUID):
     company = services.link_url_renew(
-        company=_company(companyId), actor=Actor.api_key(request.auth)
+        company=company_or_404(companyId), actor=Actor.api_key(request.auth)
     )
     expires = expires_at(company, LinkSettings.load())
     return {"linkUrl": link_url_for(company), "expiresAt": expires}
@@ -296,20 +214,20 @@ def new_link_url(request: HttpRequest, companyId: uuid.UUID):
 
 @router.get(
     "/{companyId}/connections",
-    response={200: ConnectionPage, **ERRORS},
+    response={200: Page[ConnectionOut], **ERRORS},
     summary="List a company's connections",
     by_alias=True,
 )
 def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
-    company = _company(companyId)
+    company = company_or_404(companyId)
     link_url = link_url_for(company)
     connections = company.connections.order_by("created", "id")
-    return _page(
+    return paginate(
         request,
         connections,
-        params.page,
-        params.pageSize,
         lambda connection: connection_to_dict(connection, link_url),
+        page=params.page,
+        page_size=params.pageSize,
     )
 
 
@@ -321,7 +239,7 @@ def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[P
     "returns the existing one (200). Send the user to its `linkUrl` to authorize.",
 )
 def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: ConnectionIn):
-    company = _company(companyId)
+    company = company_or_404(companyId)
     platform = get_platform(payload.platformKey)
     if platform is None:
         keys = ", ".join(p.key for p in all_platforms())

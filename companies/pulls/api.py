@@ -13,12 +13,13 @@ from ninja.errors import HttpError
 
 from companies import queries
 from companies.activity import Actor
-from companies.api import ERRORS, PageParams, _company, _page
+from companies.api import company_or_404
 from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import queue
 from companies.services import ConnectionStateError
-from portal.api import ErrorOut, PageLinks
+from portal.apikit.pagination import Page, PageParams, paginate
+from portal.apikit.schemas import ERRORS, ErrorOut
 
 router = Router(tags=["Data"])
 
@@ -41,14 +42,6 @@ class PullOut(Schema):
     errorMessage: str
 
 
-class PullPage(Schema):
-    results: list[PullOut]
-    pageNumber: int
-    pageSize: int
-    totalResults: int
-    links: PageLinks = Field(alias="_links")
-
-
 class RecordOut(Schema):
     id: str = Field(description="The record's id at the platform.")
     connectionId: uuid.UUID
@@ -57,14 +50,6 @@ class RecordOut(Schema):
     amount: Decimal | None
     pulled: datetime
     data: dict = Field(description="The record as the platform sent it.")
-
-
-class RecordPage(Schema):
-    results: list[RecordOut]
-    pageNumber: int
-    pageSize: int
-    totalResults: int
-    links: PageLinks = Field(alias="_links")
 
 
 def pull_to_dict(pull: DataPull) -> dict:
@@ -104,7 +89,7 @@ def record_to_dict(record) -> dict:
     description="409 when the company has no Linked connection: send its user through Link.",
 )
 def queue_all(request: HttpRequest, companyId: uuid.UUID):
-    company = _company(companyId)
+    company = company_or_404(companyId)
     try:
         queued = queue.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
     except ConnectionStateError as error:
@@ -114,18 +99,18 @@ def queue_all(request: HttpRequest, companyId: uuid.UUID):
 
 @router.get(
     "/{companyId}/data/history",
-    response={200: PullPage, **ERRORS},
+    response={200: Page[PullOut], **ERRORS},
     summary="List a company's pulls, newest first",
     by_alias=True,
 )
 def pull_history(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
-    company = _company(companyId)
-    return _page(
+    company = company_or_404(companyId)
+    return paginate(
         request,
         company.pulls.order_by("-requested", "id"),
-        params.page,
-        params.pageSize,
         pull_to_dict,
+        page=params.page,
+        page_size=params.pageSize,
     )
 
 
@@ -143,7 +128,7 @@ def pull_detail(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
 
 @router.get(
     "/{companyId}/data/{dataType}",
-    response={200: RecordPage, **ERRORS},
+    response={200: Page[RecordOut], **ERRORS},
     summary="List pulled records of a data type",
     description=f"Data types: {', '.join(DATA_TYPES)}. Records stay readable after a "
     "connection is deauthorized or unlinked.",
@@ -152,13 +137,13 @@ def pull_detail(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
 def records(
     request: HttpRequest, companyId: uuid.UUID, dataType: DataType, params: Query[PageParams]
 ):
-    company = _company(companyId)
-    return _page(
+    company = company_or_404(companyId)
+    return paginate(
         request,
         queries.records_for_browser(company, dataType),
-        params.page,
-        params.pageSize,
         record_to_dict,
+        page=params.page,
+        page_size=params.pageSize,
     )
 
 

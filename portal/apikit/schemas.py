@@ -1,0 +1,31 @@
+"""Schemas every router shares: strict request bodies and Codat's error shape."""
+
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import ConfigDict
+
+
+class StrictSchema(Schema):
+    """A request body: a field the schema does not know is an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ValidationItem(Schema):
+    itemId: str
+    message: str
+
+
+class ValidationDetails(Schema):
+    errors: list[ValidationItem]
+
+
+class ErrorOut(Schema):
+    statusCode: int
+    error: str
+    validation: ValidationDetails | None = None
+
+
+# The errors any authenticated call by id can answer.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
