@@ -34,9 +34,11 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style, then the layers between packages (contracts in pyproject.toml, docs/layers.md).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Pull throughput and worker memory (docs/benchmarks.md); on PostgreSQL too when
 # BENCH_DATABASE_URL names a server, e.g. postgres://postgres@127.0.0.1:5432/

@@ -2,6 +2,9 @@
 the MFA code when asked), or consents on an OAuth2 provider's page, and is redirected back
 with the same placeholders as for accounting platforms, `sourceType` being `Payroll`.
 
+One action per URL: signing in, cancelling, answering MFA and signing in again each post to
+their own address; a post that no longer fits the account's state shows its current step.
+
 The business never handles the password: it goes from the end user's browser to the service,
 which encrypts it. Credentials are verified in the request (the same service call the worker
 makes), so the end user sees the MFA step or a refusal at once instead of waiting on a queue.
@@ -11,39 +14,60 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import CredentialsForm, MfaForm, apply_service_errors
 from accounts.models import PayrollAccount
-from accounts.providers import PayrollProvider, get_provider
+from accounts.providers import PayrollProvider, all_providers, get_provider
 from companies.activity import Actor
+from companies.link.choices import Choice
+from companies.link.pages import allow_form_redirects, error_page, link_page, with_params
 from companies.link.redirects import CANCELLED, link_redirect_url
-from companies.link.views import (
-    allow_form_redirects,
-    error_page,
-    link_page,
-)
 from companies.models import Company, LinkSettings
 
 Status = PayrollAccount.Status
+NO_SUCH_STEP = "This step of linking does not exist. Start again from your link."
 
 
-def _with_params(path: str, params: Mapping[str, str]) -> str:
-    return f"{path}?{urlencode(params)}" if params else path
+def _url(name: str, params: Mapping[str, str], **kwargs) -> str:
+    return with_params(reverse(f"payroll-link:{name}", kwargs=kwargs), params)
 
 
 def _account_path(token: str, account: PayrollAccount, params: Mapping[str, str]) -> str:
-    kwargs = {"token": token, "account_id": account.account_id}
-    path = reverse("link:payroll-account", kwargs=kwargs)
-    return _with_params(path, params)
+    return _url("account", params, token=token, account_id=account.account_id)
+
+
+def chooser_choices(company: Company, token: str, params: Mapping[str, str]) -> list[Choice]:
+    """The payroll providers in the Link chooser (registered by `AccountsConfig.ready`):
+    a credentials provider opens our sign-in page, an OAuth2 provider starts its consent."""
+    connected = set(
+        company.payroll_accounts.filter(status=Status.CONNECTED).values_list(
+            "payroll_provider", flat=True
+        )
+    )
+    return [
+        Choice(
+            key=provider.key,
+            name=provider.name,
+            source_type=provider.source_type,
+            url=_url(
+                "authorize" if provider.uses_oauth else "sign-in",
+                params,
+                token=token,
+                provider_key=provider.key,
+            ),
+            method="post" if provider.uses_oauth else "get",
+            connected="Connected" if provider.key in connected else "",
+        )
+        for provider in all_providers()
+    ]
 
 
 def payroll_finish(
@@ -84,26 +108,6 @@ def payroll_finish(
     return render(request, "link/payroll_finished.html", context)
 
 
-def payroll_chosen(
-    request: HttpRequest, *, token: str, company: Company, params: Mapping[str, str]
-) -> HttpResponse:
-    """The chooser's answer for a payroll provider (called by `link_start`)."""
-    provider = get_provider(request.POST.get("payroll_provider", ""))
-    if provider is None:
-        return error_page(
-            request, 400, "Unknown provider", "Go back and choose one of the listed providers."
-        )
-    if provider.uses_credentials:
-        path = reverse(
-            "link:payroll-sign-in", kwargs={"token": token, "provider_key": provider.key}
-        )
-        return HttpResponseRedirect(_with_params(path, params))
-    account = services.account_start_oauth_via_link(
-        company=company, provider=provider, link_params=params
-    )
-    return HttpResponseRedirect(account.authorization_url)
-
-
 def _brand_context(company, link_settings, provider, token, params) -> dict:
     return {
         "company": company,
@@ -111,8 +115,40 @@ def _brand_context(company, link_settings, provider, token, params) -> dict:
         "provider": provider,
         "token": token,
         "params": params,
-        "start_path": _with_params(reverse("link:start", kwargs={"token": token}), params),
+        "start_path": with_params(reverse("link:start", kwargs={"token": token}), params),
     }
+
+
+def _provider_or_404(request, provider_key: str, *, oauth: bool):
+    provider = get_provider(provider_key)
+    if provider is None or provider.uses_oauth != oauth:
+        return None, error_page(
+            request, 404, "Unknown provider", "Go back to your link and choose a listed provider."
+        )
+    return provider, None
+
+
+# Before an account exists: choosing a provider
+
+
+@require_POST
+@link_page
+def payroll_authorize(
+    request: HttpRequest,
+    token: str,
+    company: Company,
+    link_settings: LinkSettings,
+    params: dict,
+    provider_key: str,
+) -> HttpResponse:
+    """An OAuth2 provider was chosen: straight to its consent page."""
+    provider, refusal = _provider_or_404(request, provider_key, oauth=True)
+    if refusal:
+        return refusal
+    account = services.account_start_oauth_via_link(
+        company=company, provider=provider, link_params=params
+    )
+    return HttpResponseRedirect(account.authorization_url)
 
 
 @sensitive_post_parameters("password")
@@ -126,24 +162,10 @@ def payroll_sign_in(
     params: dict,
     provider_key: str,
 ) -> HttpResponse:
-    provider = get_provider(provider_key)
-    if provider is None or not provider.uses_credentials:
-        return error_page(
-            request, 404, "Unknown provider", "Go back to your link and choose a listed provider."
-        )
-    context = _brand_context(company, link_settings, provider, token, params)
-
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        return payroll_finish(
-            request,
-            link_settings=link_settings,
-            company=company,
-            provider=provider,
-            account=None,
-            status_code=403,
-            error_message=CANCELLED,
-            params=params,
-        )
+    """A credentials provider was chosen: its sign-in form, and signing in."""
+    provider, refusal = _provider_or_404(request, provider_key, oauth=False)
+    if refusal:
+        return refusal
     form = CredentialsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,13 +181,41 @@ def payroll_sign_in(
             apply_service_errors(form, invalid)
         else:
             return _after_sign_in(request, link_settings, company, provider, account, params, token)
+    context = {
+        **_brand_context(company, link_settings, provider, token, params),
+        "form": form,
+        "cancel_url": _url("cancel", params, token=token, provider_key=provider.key),
+    }
     response = render(
-        request,
-        "link/payroll_sign_in.html",
-        {**context, "form": form},
-        status=400 if form.errors else 200,
+        request, "link/payroll_sign_in.html", context, status=400 if form.errors else 200
     )
     return allow_form_redirects(response, link_settings)
+
+
+@require_POST
+@link_page
+def payroll_cancel(
+    request: HttpRequest,
+    token: str,
+    company: Company,
+    link_settings: LinkSettings,
+    params: dict,
+    provider_key: str,
+) -> HttpResponse:
+    """Cancel on the sign-in page, before any account exists."""
+    provider, refusal = _provider_or_404(request, provider_key, oauth=False)
+    if refusal:
+        return refusal
+    return payroll_finish(
+        request,
+        link_settings=link_settings,
+        company=company,
+        provider=provider,
+        account=None,
+        status_code=403,
+        error_message=CANCELLED,
+        params=params,
+    )
 
 
 def _after_sign_in(request, link_settings, company, provider, account, params, token):
@@ -185,86 +235,59 @@ def _after_sign_in(request, link_settings, company, provider, account, params, t
     return HttpResponseRedirect(_account_path(token, account, params))
 
 
-@sensitive_post_parameters("password")
-@require_http_methods(["GET", "POST"])
-@link_page
-def payroll_account(
-    request: HttpRequest,
-    token: str,
-    company: Company,
-    link_settings: LinkSettings,
-    params: dict,
-    account_id: uuid.UUID,
-) -> HttpResponse:
-    """One account's next step in Link: the MFA code, signing in again, or done."""
-    # Only accounts started through Link: an account the business created stays its own.
-    account = PayrollAccount.objects.filter(
-        pk=account_id, company=company, link_params__isnull=False
-    ).first()
-    if account is None:
-        return error_page(
-            request,
-            404,
-            "Not found",
-            "This step of linking does not exist. Start again from your link.",
-        )
-    provider = account.provider
-    if provider is None:
-        return error_page(
-            request, 410, "Provider unavailable", "This provider can no longer be linked."
-        )
-    context = _brand_context(company, link_settings, provider, token, params)
-    finish = {
-        "link_settings": link_settings,
-        "company": company,
-        "provider": provider,
-        "params": params,
-        "token": token,
-    }
+# An account started through Link: its next step
 
-    mfa_form, sign_in_form = MfaForm(), CredentialsForm(initial={"user_name": account.user_name})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "cancel":
-            return payroll_finish(
-                request, **finish, account=account, status_code=403, error_message=CANCELLED
+
+def link_account(view):
+    """The account of the URL, if it was started through Link for this company (an account
+    the business created stays its own), and its provider; a friendly page otherwise."""
+
+    @link_page
+    def wrapper(request, token, company, link_settings, params, account_id: uuid.UUID):
+        account = PayrollAccount.objects.filter(
+            pk=account_id, company=company, link_params__isnull=False
+        ).first()
+        if account is None:
+            return error_page(request, 404, "Not found", NO_SUCH_STEP)
+        if account.provider is None:
+            return error_page(
+                request, 410, "Provider unavailable", "This provider can no longer be linked."
             )
-        if action == "mfa" and account.status == Status.MFA_REQUIRED:
-            mfa_form = MfaForm(request.POST)
-            if mfa_form.is_valid():
-                try:
-                    account = services.account_submit_mfa(
-                        account=account, code=mfa_form.cleaned_data["code"], actor=Actor.end_user()
-                    )
-                except services.WrongMfaCode as wrong:
-                    account = wrong.account
-                    mfa_form.add_error("code", str(wrong))
-                except services.AccountStateError:
-                    return HttpResponseRedirect(_account_path(token, account, params))
-                else:
-                    return payroll_finish(
-                        request, **finish, account=account, status_code=200, error_message=""
-                    )
-        elif action == "sign_in" and account.status == Status.INVALID_CREDENTIALS:
-            sign_in_form = CredentialsForm(request.POST)
-            if sign_in_form.is_valid():
-                try:
-                    account = services.account_update_credentials(
-                        account=account, **sign_in_form.cleaned_data, actor=Actor.end_user()
-                    )
-                except ValidationError as invalid:
-                    apply_service_errors(sign_in_form, invalid)
-                except services.AccountStateError:
-                    return HttpResponseRedirect(_account_path(token, account, params))
-                else:
-                    return _after_sign_in(
-                        request, link_settings, company, provider, account, params, token
-                    )
-        else:
-            # A replayed or stale form: show the account's current step.
-            return HttpResponseRedirect(_account_path(token, account, params))
+        finish = {
+            "link_settings": link_settings,
+            "company": company,
+            "provider": account.provider,
+            "params": params,
+            "token": token,
+        }
+        return view(request, account=account, finish=finish)
 
-    context.update(account=account, mfa_form=mfa_form, form=sign_in_form)
+    return wrapper
+
+
+def _render_step(request, account, finish, *, mfa_form=None, sign_in_form=None):
+    context = _brand_context(
+        finish["company"],
+        finish["link_settings"],
+        finish["provider"],
+        finish["token"],
+        finish["params"],
+    )
+    mfa_form = mfa_form or MfaForm()
+    sign_in_form = sign_in_form or CredentialsForm(initial={"user_name": account.user_name})
+    account_url = {
+        "params": finish["params"],
+        "token": finish["token"],
+        "account_id": account.account_id,
+    }
+    context.update(
+        account=account,
+        mfa_form=mfa_form,
+        form=sign_in_form,
+        mfa_url=_url("account-mfa", **account_url),
+        sign_in_url=_url("account-sign-in", **account_url),
+        cancel_url=_url("account-cancel", **account_url),
+    )
     if account.status == Status.CONNECTED:
         template = "link/payroll_finished.html"
         context["status_code"] = 200
@@ -274,4 +297,83 @@ def payroll_account(
         template = "link/payroll_step.html"
     failed = mfa_form.errors or sign_in_form.errors
     response = render(request, template, context, status=400 if failed else 200)
-    return allow_form_redirects(response, link_settings)
+    return allow_form_redirects(response, finish["link_settings"])
+
+
+def _current_step(account: PayrollAccount, finish: dict) -> HttpResponse:
+    # A replayed or stale form: show the account's current step.
+    return HttpResponseRedirect(_account_path(finish["token"], account, finish["params"]))
+
+
+@require_GET
+@link_account
+def payroll_account(request: HttpRequest, account: PayrollAccount, finish: dict) -> HttpResponse:
+    """One account's next step in Link: the MFA code, signing in again, or done."""
+    return _render_step(request, account, finish)
+
+
+@require_POST
+@link_account
+def payroll_account_mfa(
+    request: HttpRequest, account: PayrollAccount, finish: dict
+) -> HttpResponse:
+    if account.status != Status.MFA_REQUIRED:
+        return _current_step(account, finish)
+    mfa_form = MfaForm(request.POST)
+    if mfa_form.is_valid():
+        try:
+            account = services.account_submit_mfa(
+                account=account, code=mfa_form.cleaned_data["code"], actor=Actor.end_user()
+            )
+        except services.WrongMfaCode as wrong:
+            account = wrong.account
+            mfa_form.add_error("code", str(wrong))
+        except services.AccountStateError:
+            return _current_step(account, finish)
+        else:
+            return payroll_finish(
+                request, **finish, account=account, status_code=200, error_message=""
+            )
+    return _render_step(request, account, finish, mfa_form=mfa_form)
+
+
+@sensitive_post_parameters("password")
+@require_POST
+@link_account
+def payroll_account_sign_in(
+    request: HttpRequest, account: PayrollAccount, finish: dict
+) -> HttpResponse:
+    """Signing in again after the provider refused the credentials."""
+    if account.status != Status.INVALID_CREDENTIALS:
+        return _current_step(account, finish)
+    sign_in_form = CredentialsForm(request.POST)
+    if sign_in_form.is_valid():
+        try:
+            account = services.account_update_credentials(
+                account=account, **sign_in_form.cleaned_data, actor=Actor.end_user()
+            )
+        except ValidationError as invalid:
+            apply_service_errors(sign_in_form, invalid)
+        except services.AccountStateError:
+            return _current_step(account, finish)
+        else:
+            return _after_sign_in(
+                request,
+                finish["link_settings"],
+                finish["company"],
+                finish["provider"],
+                account,
+                finish["params"],
+                finish["token"],
+            )
+    return _render_step(request, account, finish, sign_in_form=sign_in_form)
+
+
+@require_POST
+@link_account
+def payroll_account_cancel(
+    request: HttpRequest, account: PayrollAccount, finish: dict
+) -> HttpResponse:
+    return payroll_finish(
+        request, **finish, account=account, status_code=403, error_message=CANCELLED
+    )

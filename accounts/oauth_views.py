@@ -18,7 +18,7 @@ from accounts.link_views import payroll_finish
 from accounts.models import PayrollAccount
 from accounts.providers import get_provider
 from accounts.providers import sandbox as sandbox_rules
-from companies.link.views import allow_form_redirects, error_page
+from companies.link.pages import allow_form_redirects, error_page
 from companies.models import LinkSettings
 
 

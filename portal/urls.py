@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("settings/", include((settings_patterns, "settings"))),
     path("link/", include("companies.link.urls")),
+    path("link/", include("accounts.link_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

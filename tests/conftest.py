@@ -1,21 +1,16 @@
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from io import StringIO
-from unittest import mock
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 from django.test import Client
-from django_tasks_db.management.commands import db_worker
 
 from companies import services
 from companies.link.tokens import link_url_for
 from companies.models import Company, DataConnection, LinkSettings
 from portal.services import api_key_create
+from tests.support import ApiClient, path_of
 
 
 def _user_in_group(django_user_model, username: str, group: str | None) -> User:
@@ -107,12 +102,6 @@ def end_user() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-def path_of(url: str) -> str:
-    """The path and query of an absolute URL, for the test client."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 @pytest.fixture
 def link_path(company) -> str:
     """The company's Link URL, as the test client requests it."""
@@ -129,24 +118,6 @@ def redirect_settings(db) -> LinkSettings:
     )
     link_settings.save()
     return link_settings
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does in production, until the queue is empty.
-
-    Between tasks the worker closes stale connections; in a test it shares the test's
-    connection and transaction, so that housekeeping is held off, as Django's test client
-    does for requests.
-    """
-    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
-        call_command(
-            "db_worker",
-            batch=True,
-            reload=False,
-            startup_delay=False,
-            stdout=StringIO(),
-            stderr=StringIO(),
-        )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -166,38 +137,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # The JSON API
-
-
-class ApiClient:
-    """The Django test client with an X-API-KEY header and JSON bodies."""
-
-    def __init__(self, key: str | None) -> None:
-        self.client = Client()
-        self.headers = {"X-API-KEY": key} if key else {}
-
-    def _call(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None):
-        data = raw if raw is not None else (None if body is None else json.dumps(body))
-        return getattr(self.client, method)(
-            path,
-            data=data,
-            content_type="application/json",
-            headers={**self.headers, **(headers or {})},
-        )
-
-    def get(self, path: str, params: dict | None = None):
-        return self.client.get(path, params or {}, headers=self.headers)
-
-    def post(self, path, body=None, **kwargs):
-        return self._call("post", path, body, **kwargs)
-
-    def patch(self, path, body=None, **kwargs):
-        return self._call("patch", path, body, **kwargs)
-
-    def put(self, path, body=None, **kwargs):
-        return self._call("put", path, body, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self._call("delete", path, **kwargs)
 
 
 @pytest.fixture

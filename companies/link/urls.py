@@ -1,22 +1,11 @@
 from django.urls import path
 
-from accounts import link_views as payroll_link_views
-from companies.link import views as link_views
+from companies.link import views
 
 app_name = "link"
 
 urlpatterns = [
-    path("<str:token>/", link_views.link_start, name="start"),
-    path("<str:token>/consent/<uuid:attempt_id>/", link_views.link_consent, name="consent"),
-    # Payroll providers: signing in (and MFA) on our page, for credential providers.
-    path(
-        "<str:token>/payroll/<slug:provider_key>/",
-        payroll_link_views.payroll_sign_in,
-        name="payroll-sign-in",
-    ),
-    path(
-        "<str:token>/payroll/accounts/<uuid:account_id>/",
-        payroll_link_views.payroll_account,
-        name="payroll-account",
-    ),
+    path("<str:token>/", views.link_start, name="start"),
+    path("<str:token>/platforms/<slug:platform_key>/", views.link_choose, name="choose"),
+    path("<str:token>/consent/<uuid:attempt_id>/", views.link_consent, name="consent"),
 ]

@@ -8,7 +8,7 @@ import pytest
 
 from accounts import services
 from accounts.models import PayrollAccount
-from tests.accounts.conftest import make_account
+from tests.support import make_account
 
 pytestmark = pytest.mark.django_db
 

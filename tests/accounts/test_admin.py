@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import PayrollAccount
 from companies.models import ActivityEntry
-from tests.accounts.conftest import make_account
+from tests.support import make_account
 
 pytestmark = pytest.mark.django_db
 

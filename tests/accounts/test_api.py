@@ -10,8 +10,7 @@ from accounts import services
 from accounts.models import PayrollAccount
 from companies import services as company_services
 from companies.models import ActivityEntry
-from tests.accounts.conftest import TEAL_SAMPLE_REQUEST, make_account
-from tests.conftest import ApiClient
+from tests.support import TEAL_SAMPLE_REQUEST, ApiClient, make_account
 
 pytestmark = pytest.mark.django_db
 

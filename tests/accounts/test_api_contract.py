@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts import services
-from tests.accounts.conftest import TEAL_SAMPLE_REQUEST, make_account
+from tests.support import TEAL_SAMPLE_REQUEST, make_account
 
 pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from companies import services as company_services
-from tests.accounts.conftest import make_account
+from tests.support import make_account
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.views.debug import ExceptionReporter
 from accounts import services
 from accounts.crypto import Secret
 from accounts.models import PayrollAccount
-from tests.accounts.conftest import TEAL_SAMPLE_REQUEST, make_account, run_worker
+from tests.support import TEAL_SAMPLE_REQUEST, make_account, run_worker
 
 PLAINTEXT = "correct-horse-battery-staple-42"
 BASE_DIR = Path(django_settings.BASE_DIR)

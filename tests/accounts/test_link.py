@@ -11,37 +11,39 @@ import pytest
 from accounts.models import PayrollAccount
 from companies import services as company_services
 from companies.models import ActivityEntry
-from tests.accounts.conftest import SAMPLE_PASSWORD, make_account, path_of
+from tests.support import SAMPLE_PASSWORD, csrf_token, make_account, next_step_of_choice, path_of
 
 pytestmark = pytest.mark.django_db
 
 CUSTOM = "?customerId=cust%20123%26x"
 
 
-def _csrf(response) -> str:
-    return (
-        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
-        .group(1)
-        .decode()
-    )
+def choose(end_user, link_path: str, provider: str) -> str:
+    """Choose a payroll provider in Link: the URL of the step it leads to (a sign-in page,
+    or an OAuth2 provider's consent page)."""
+    response = next_step_of_choice(end_user, link_path, provider)
+    if response.status_code == 302:
+        return response["Location"]
+    assert response.status_code == 200
+    return response.wsgi_request.get_full_path()
 
 
-def choose(end_user, link_path: str, provider: str):
-    page = end_user.get(link_path)
-    return end_user.post(
-        link_path, {"payroll_provider": provider, "csrfmiddlewaretoken": _csrf(page)}
-    )
-
-
-def submit(end_user, path: str, data: dict):
+def submit(end_user, path: str, data: dict, button: str | None = None):
+    """Post the step's form as its submit button would: `button` names a button's
+    `formaction` target (e.g. "cancel"); by default the form's own action."""
     page = end_user.get(path)
-    return end_user.post(path, {**data, "csrfmiddlewaretoken": _csrf(page)})
+    html = page.content.decode()
+    if button:
+        action = re.search(rf'formaction="([^"]*/{button}/[^"]*)"', html).group(1)
+    else:
+        action = re.search(r'<form method="post" action="([^"]*)"', html).group(1) or path
+    return end_user.post(
+        action.replace("&amp;", "&"), {**data, "csrfmiddlewaretoken": csrf_token(page)}
+    )
 
 
 def sign_in(end_user, path: str, user_name: str, password: str = SAMPLE_PASSWORD):
-    return submit(
-        end_user, path, {"user_name": user_name, "password": password, "action": "sign_in"}
-    )
+    return submit(end_user, path, {"user_name": user_name, "password": password})
 
 
 def redirect_query(response) -> dict[str, str]:
@@ -60,7 +62,7 @@ class TestChooser:
                 r'class="muted"><span class="source-payroll">Payroll</span>',
                 html,
             ), name
-        assert 'name="payroll_provider" value="quickbooks"' in html
+        assert f'<form method="get" action="{link_path}payroll/quickbooks/">' in html
         assert "Xero" in html  # the accounting platforms are still there
 
     def test_the_filter_box_finds_payroll_providers(self, end_user, link_path, htmx_headers):
@@ -79,8 +81,8 @@ class TestChooser:
         )
 
     def test_an_unknown_provider_gets_a_page(self, end_user, link_path):
-        r = choose(end_user, link_path, "nope")
-        assert r.status_code == 400
+        r = end_user.get(f"{link_path}payroll/nope/")
+        assert r.status_code == 404
         assert b"Unknown provider" in r.content
 
 
@@ -89,16 +91,15 @@ class TestCredentialProvider:
         self, end_user, link_path, company, redirect_settings
     ):
         chosen = choose(end_user, link_path + CUSTOM, "quickbooks")
-        assert chosen.status_code == 302
-        assert chosen["Location"] == f"{link_path}payroll/quickbooks/?customerId=cust+123%26x"
+        assert chosen == f"{link_path}payroll/quickbooks/?customerId=cust+123%26x"
         assert not PayrollAccount.objects.exists()  # nothing until the user signs in
 
-        page = end_user.get(chosen["Location"])
+        page = end_user.get(chosen)
         html = page.content.decode()
         assert "Sign in to QuickBooks Payroll" in html
         assert 'type="password"' in html
 
-        done = sign_in(end_user, chosen["Location"], "john.smith@company.com")
+        done = sign_in(end_user, chosen, "john.smith@company.com")
         account = PayrollAccount.objects.get()
         assert redirect_query(done) == {
             "company": str(company.id),
@@ -119,7 +120,7 @@ class TestCredentialProvider:
 
     def test_mfa_then_the_right_code(self, end_user, link_path, company, redirect_settings):
         chosen = choose(end_user, link_path + CUSTOM, "adp")
-        signed_in = sign_in(end_user, chosen["Location"], "john.smith+mfa@company.com")
+        signed_in = sign_in(end_user, chosen, "john.smith+mfa@company.com")
         account = PayrollAccount.objects.get()
         assert account.status == "MFA_REQUIRED"  # verified at once, not left to the worker
         step = signed_in["Location"]
@@ -130,11 +131,11 @@ class TestCredentialProvider:
         assert "authenticator app" in html
         assert 'autocomplete="one-time-code"' in html
 
-        wrong = submit(end_user, step, {"code": "000000", "action": "mfa"})
+        wrong = submit(end_user, step, {"code": "000000"})
         assert wrong.status_code == 400
         assert "ADP Workforce Now refused the code. 2 tries left." in wrong.content.decode()
 
-        done = submit(end_user, step, {"code": "123456", "action": "mfa"})
+        done = submit(end_user, step, {"code": "123456"})
         query = redirect_query(done)
         assert (query["status"], query["connection"], query["type"]) == (
             "200",
@@ -147,14 +148,14 @@ class TestCredentialProvider:
 
     def test_an_sms_user_is_told_to_look_at_their_phone(self, end_user, link_path):
         chosen = choose(end_user, link_path, "paychex")
-        step = sign_in(end_user, chosen["Location"], "jo+sms@company.com")["Location"]
+        step = sign_in(end_user, chosen, "jo+sms@company.com")["Location"]
         assert "sent a code by text message" in end_user.get(step).content.decode()
 
     def test_a_wrong_password_asks_again_on_the_same_account(
         self, end_user, link_path, redirect_settings
     ):
         chosen = choose(end_user, link_path, "quickbooks")
-        refused = sign_in(end_user, chosen["Location"], "john", password="wrong-password")
+        refused = sign_in(end_user, chosen, "john", password="wrong-password")
         step = refused["Location"]
         page = end_user.get(step)
         html = page.content.decode()
@@ -170,9 +171,9 @@ class TestCredentialProvider:
 
     def test_too_many_wrong_codes_ask_to_sign_in_again(self, end_user, link_path):
         chosen = choose(end_user, link_path, "quickbooks")
-        step = sign_in(end_user, chosen["Location"], "x+mfa@company.com")["Location"]
+        step = sign_in(end_user, chosen, "x+mfa@company.com")["Location"]
         for _ in range(3):
-            r = submit(end_user, step, {"code": "1", "action": "mfa"})
+            r = submit(end_user, step, {"code": "1"})
         assert r.status_code == 400
         for page in (r.content.decode(), end_user.get(step).content.decode()):
             assert "Too many wrong MFA codes. Sign in again." in page
@@ -182,7 +183,7 @@ class TestCredentialProvider:
         self, end_user, link_path, company, redirect_settings
     ):
         chosen = choose(end_user, link_path + CUSTOM, "quickbooks")
-        r = submit(end_user, chosen["Location"], {"action": "cancel"})
+        r = submit(end_user, chosen, {}, button="cancel")
         assert redirect_query(r) == {
             "company": str(company.id),
             "connection": "",
@@ -199,22 +200,22 @@ class TestCredentialProvider:
         self, end_user, link_path, redirect_settings
     ):
         chosen = choose(end_user, link_path, "quickbooks")
-        step = sign_in(end_user, chosen["Location"], "x+mfa@company.com")["Location"]
-        query = redirect_query(submit(end_user, step, {"action": "cancel"}))
+        step = sign_in(end_user, chosen, "x+mfa@company.com")["Location"]
+        query = redirect_query(submit(end_user, step, {}, button="cancel"))
         account = PayrollAccount.objects.get()
         assert (query["status"], query["connection"]) == ("403", str(account.account_id))
         assert account.status == "MFA_REQUIRED"
 
     def test_a_missing_password_is_explained(self, end_user, link_path):
         chosen = choose(end_user, link_path, "quickbooks")
-        r = submit(end_user, chosen["Location"], {"user_name": "john", "action": "sign_in"})
+        r = submit(end_user, chosen, {"user_name": "john"})
         assert r.status_code == 400
         assert "This field is required." in r.content.decode()
         assert not PayrollAccount.objects.exists()
 
     def test_without_a_redirect_url_it_says_close_the_window(self, end_user, link_path):
         chosen = choose(end_user, link_path, "quickbooks")
-        done = sign_in(end_user, chosen["Location"], "john")
+        done = sign_in(end_user, chosen, "john")
         assert done.status_code == 302
         page = end_user.get(done["Location"]).content.decode()
         assert "QuickBooks Payroll is connected" in page
@@ -222,12 +223,12 @@ class TestCredentialProvider:
 
     def test_a_replayed_code_changes_nothing(self, end_user, link_path):
         chosen = choose(end_user, link_path, "quickbooks")
-        step = sign_in(end_user, chosen["Location"], "x+mfa@company.com")["Location"]
-        token = _csrf(end_user.get(step))
-        end_user.post(step, {"code": "123456", "action": "mfa", "csrfmiddlewaretoken": token})
-        replay = end_user.post(
-            step, {"code": "000000", "action": "mfa", "csrfmiddlewaretoken": token}
-        )
+        step = sign_in(end_user, chosen, "x+mfa@company.com")["Location"]
+        page = end_user.get(step)
+        token = csrf_token(page)
+        mfa = re.search(r'<form method="post" action="([^"]*)"', page.content.decode()).group(1)
+        end_user.post(mfa, {"code": "123456", "csrfmiddlewaretoken": token})
+        replay = end_user.post(mfa, {"code": "000000", "csrfmiddlewaretoken": token})
         assert replay.status_code == 302  # back to the account's page, which says connected
         account = PayrollAccount.objects.get()
         assert (account.status, account.mfa_attempts) == ("CONNECTED", 0)
@@ -240,7 +241,7 @@ class TestCredentialProvider:
         self, end_user, link_path, redirect_settings
     ):
         chosen = choose(end_user, link_path, "quickbooks")
-        csp = end_user.get(chosen["Location"])["Content-Security-Policy"]
+        csp = end_user.get(chosen)["Content-Security-Policy"]
         assert re.search(r"form-action 'self' http://127.0.0.1:8000 https://example.com", csp)
 
 
@@ -258,7 +259,7 @@ class TestWhoSeesWhat:
 
         other_path = path_of(link_url_for(other))
         chosen = choose(end_user, other_path, "quickbooks")
-        step = sign_in(end_user, chosen["Location"], "x+mfa@company.com")["Location"]
+        step = sign_in(end_user, chosen, "x+mfa@company.com")["Location"]
         account_id = step.rstrip("/").split("/")[-1]
         assert end_user.get(f"{link_path}payroll/accounts/{account_id}/").status_code == 404
 
@@ -277,10 +278,10 @@ class TestOAuthProvider:
     ):
         chosen = choose(end_user, link_path + CUSTOM, "gusto")
         account = PayrollAccount.objects.get()
-        assert chosen["Location"] == account.authorization_url
+        assert chosen == account.authorization_url
         assert account.link_params == {"customerId": "cust 123&x"}
 
-        answer = submit(end_user, path_of(chosen["Location"]), {"choice": "allow"})
+        answer = submit(end_user, path_of(chosen), {"choice": "allow"})
         done = end_user.get(path_of(answer["Location"]))
         assert redirect_query(done) == {
             "company": str(company.id),
@@ -306,14 +307,14 @@ class TestOAuthProvider:
         self, end_user, link_path, redirect_settings, choice, status, error
     ):
         chosen = choose(end_user, link_path, "gusto")
-        answer = submit(end_user, path_of(chosen["Location"]), {"choice": choice})
+        answer = submit(end_user, path_of(chosen), {"choice": choice})
         query = redirect_query(end_user.get(path_of(answer["Location"])))
         assert (query["status"], query["error"]) == (status, error)
         assert PayrollAccount.objects.get().status == "PENDING"
 
     def test_choosing_again_reuses_the_unfinished_account(self, end_user, link_path):
-        first = choose(end_user, link_path, "gusto")["Location"]
-        second = choose(end_user, link_path + "?customerId=again", "gusto")["Location"]
+        first = choose(end_user, link_path, "gusto")
+        second = choose(end_user, link_path + "?customerId=again", "gusto")
         account = PayrollAccount.objects.get()
         assert first != second == account.authorization_url
         assert account.link_params == {"customerId": "again"}
@@ -321,7 +322,7 @@ class TestOAuthProvider:
 
     def test_without_a_redirect_url_it_says_close_the_window(self, end_user, link_path):
         chosen = choose(end_user, link_path, "gusto")
-        answer = submit(end_user, path_of(chosen["Location"]), {"choice": "allow"})
+        answer = submit(end_user, path_of(chosen), {"choice": "allow"})
         page = end_user.get(path_of(answer["Location"]))
         assert b"Gusto is connected" in page.content
         assert b"You can close this window" in page.content

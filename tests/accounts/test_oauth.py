@@ -13,7 +13,7 @@ import pytest
 from accounts import oauth, providers, services
 from accounts.models import PayrollAccount
 from accounts.providers import Auth, PayrollProvider
-from tests.accounts.conftest import STAFF, make_account, path_of, run_worker
+from tests.support import STAFF, make_account, path_of, run_worker
 
 pytestmark = pytest.mark.django_db
 

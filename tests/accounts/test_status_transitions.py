@@ -11,7 +11,7 @@ from accounts.crypto import Secret
 from accounts.models import PayrollAccount
 from companies.activity import Actor
 from companies.models import ActivityEntry
-from tests.accounts.conftest import STAFF, make_account, run_worker
+from tests.support import STAFF, make_account, run_worker
 
 WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

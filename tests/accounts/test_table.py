@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies import services as company_services
-from tests.accounts.conftest import make_account
+from tests.support import make_account
 
 pytestmark = pytest.mark.django_db
 

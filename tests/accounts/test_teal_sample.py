@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from accounts.models import PayrollAccount
-from tests.accounts.conftest import TEAL_SAMPLE_REQUEST, run_worker
+from tests.support import TEAL_SAMPLE_REQUEST, run_worker
 
 # Every field of the documented response, and nothing else.
 TEAL_RESPONSE_FIELDS = {

@@ -57,7 +57,7 @@ class TestCreateCompany:
 
 class TestAuth:
     def test_a_missing_key_is_401(self, db):
-        from tests.conftest import ApiClient
+        from tests.support import ApiClient
 
         response = ApiClient(None).get("/api/companies")
         assert response.status_code == 401
@@ -67,7 +67,7 @@ class TestAuth:
         }
 
     def test_an_unknown_key_is_401(self, db):
-        from tests.conftest import ApiClient
+        from tests.support import ApiClient
 
         response = ApiClient("cw_00000000_nope").get("/api/companies")
         assert response.status_code == 401

@@ -12,7 +12,7 @@ from companies import services
 from companies.models import Company
 from portal.models import IdempotencyRecord
 from portal.services import api_key_create
-from tests.conftest import ApiClient
+from tests.support import ApiClient
 
 SAMPLE = {"name": "Platypus Properties", "description": "Platypuses are venomous mammals"}
 

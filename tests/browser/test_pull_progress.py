@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from companies import services
 from companies.models import DataConnection
-from tests.pulls.conftest import run_worker
+from tests.support import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
 

@@ -7,7 +7,7 @@ from django.test import Client
 from companies.activity import Actor
 from companies.models import DataConnection, LinkSettings
 from companies.pulls import queue
-from tests.pulls.conftest import run_worker
+from tests.support import run_worker
 
 pytestmark = pytest.mark.django_db
 

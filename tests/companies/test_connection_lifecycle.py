@@ -7,8 +7,7 @@ import pytest
 from companies import services
 from companies.activity import Actor
 from companies.models import ActivityEntry, Company, DataConnection
-from tests.conftest import path_of
-from tests.link.test_journey import answer, choose
+from tests.support import answer, choose, path_of
 
 pytestmark = pytest.mark.django_db
 

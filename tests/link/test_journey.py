@@ -6,27 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from companies.models import ActivityEntry, DataConnection
-from tests.conftest import path_of
+from tests.support import answer, choose, csrf_token, path_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _csrf(response) -> str:
-    return (
-        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
-        .group(1)
-        .decode()
-    )
-
-
-def choose(end_user, link_path: str, platform: str):
-    page = end_user.get(link_path)
-    return end_user.post(link_path, {"platform": platform, "csrfmiddlewaretoken": _csrf(page)})
-
-
-def answer(end_user, consent_path: str, choice: str):
-    page = end_user.get(consent_path)
-    return end_user.post(consent_path, {"choice": choice, "csrfmiddlewaretoken": _csrf(page)})
 
 
 class TestLinkStart:
@@ -120,7 +102,7 @@ class TestJourney:
     def test_the_consent_post_is_single_use(self, end_user, link_path, company):
         chosen = choose(end_user, link_path, "xero")
         page = end_user.get(chosen["Location"])
-        token = _csrf(page)
+        token = csrf_token(page)
         first = end_user.post(chosen["Location"], {"choice": "allow", "csrfmiddlewaretoken": token})
         replay = end_user.post(
             chosen["Location"], {"choice": "cancel", "csrfmiddlewaretoken": token}
@@ -138,13 +120,16 @@ class TestJourney:
         answer(end_user, second["Location"], "allow")
         assert DataConnection.objects.filter(company=company, platform="xero").count() == 1
 
-    def test_the_consent_post_needs_csrf(self, end_user, link_path):
+    def test_the_consent_post_needscsrf_token(self, end_user, link_path):
         chosen = choose(end_user, link_path, "xero")
         response = end_user.post(chosen["Location"], {"choice": "allow"})
         assert response.status_code == 403
 
     def test_an_unknown_platform_is_a_clear_400(self, end_user, link_path):
-        response = choose(end_user, link_path, "nope")
+        page = end_user.get(link_path)
+        response = end_user.post(
+            f"{link_path}platforms/nope/", {"csrfmiddlewaretoken": csrf_token(page)}
+        )
         assert response.status_code == 400
         assert b"Unknown platform" in response.content
 

@@ -9,7 +9,7 @@ from companies import services
 from companies.activity import Actor
 from companies.link.tokens import link_url_for
 from companies.models import LinkSettings
-from tests.conftest import path_of
+from tests.support import path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,8 @@ class TestLinkUrl:
     def test_a_deleted_company_cannot_finish_consent(self, end_user, company, link_path):
         page = end_user.get(link_path)
         chosen = end_user.post(
-            link_path, {"platform": "xero", "csrfmiddlewaretoken": page.cookies["csrftoken"].value}
+            f"{link_path}platforms/xero/",
+            {"csrfmiddlewaretoken": page.cookies["csrftoken"].value},
         )
         services.company_delete(company=company)
         assert end_user.get(chosen["Location"]).status_code == 410

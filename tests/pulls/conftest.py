@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from companies.models import DataConnection
-from tests.conftest import run_worker  # noqa: F401  (used by these tests)
 
 
 @pytest.fixture(autouse=True)

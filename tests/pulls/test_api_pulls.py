@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from tests.pulls.conftest import run_worker
+from tests.support import run_worker
 
 pytestmark = pytest.mark.django_db
 

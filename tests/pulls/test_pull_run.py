@@ -12,7 +12,7 @@ from companies.models import DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox import Scenario
 from companies.pulls import queue
 from companies.services import ConnectionStateError
-from tests.pulls.conftest import run_worker
+from tests.support import run_worker
 
 pytestmark = pytest.mark.django_db
 
