@@ -256,7 +256,7 @@ def _pull(size: str, scenario: str, records: int) -> Run:
     from companies.pulls.queue import pull_queue
 
     connection = _linked_connection(size, scenario, records)
-    pull = pull_queue(connection=connection, actor=Actor.system())
+    pull, _ = pull_queue(connection=connection, actor=Actor.system())
     run = Run(f"{size} company ({scenario})")
     _run_worker(run)
 
@@ -307,7 +307,7 @@ def _count_statements() -> None:
 
     typical = DataConnection.objects.get(sandbox_scenario=Scenario.NORMAL)
     before = PulledRecord.objects.filter(connection=typical).count()
-    pull = pull_queue(connection=typical, actor=Actor.system())
+    pull, _ = pull_queue(connection=typical, actor=Actor.system())
     # An execute wrapper sees every statement; Django's query log is cleared by the pull.
     queries: list[dict] = []
 

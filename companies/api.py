@@ -246,11 +246,10 @@ def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: Conne
         raise HttpError(
             400, f"Unknown platformKey “{payload.platformKey[:50]}”. Use one of: {keys}."
         )
-    existed = company.connections.filter(platform=platform.key).exists()
-    connection = services.connection_create(
+    connection, created = services.connection_create(
         company=company, platform=platform, actor=Actor.api_key(request.auth)
     )
-    return Status(200 if existed else 201, connection_to_dict(connection, link_url_for(company)))
+    return Status(201 if created else 200, connection_to_dict(connection, link_url_for(company)))
 
 
 @router.get(

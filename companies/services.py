@@ -166,9 +166,12 @@ def link_settings_update(
 # Connections
 
 
-def connection_create(*, company: Company, platform: Platform, actor: Actor) -> DataConnection:
-    """The company's connection for this platform, `PendingAuth`; an existing one is reused
-    (an unfinished, revoked or unlinked one goes back to `PendingAuth`, a linked one stays)."""
+def connection_create(
+    *, company: Company, platform: Platform, actor: Actor
+) -> tuple[DataConnection, bool]:
+    """The company's connection for this platform, `PendingAuth`, and whether it was created
+    now. An existing one is reused (an unfinished, revoked or unlinked one goes back to
+    `PendingAuth`, a linked one stays)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -202,13 +205,13 @@ def connection_create(*, company: Company, platform: Platform, actor: Actor) -> 
                 connection=connection,
                 message=f"Started re-linking {platform.name} (was {previous}).",
             )
-    return connection
+    return connection, created
 
 
 def link_attempt_start(
     *, company: Company, platform: Platform, params: Mapping[str, str]
 ) -> LinkAttempt:
-    connection = connection_create(company=company, platform=platform, actor=Actor.end_user())
+    connection, _ = connection_create(company=company, platform=platform, actor=Actor.end_user())
     return LinkAttempt.objects.create(connection=connection, params=dict(params))
 
 

@@ -17,6 +17,7 @@ from companies.api import company_or_404
 from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import queue
+from companies.pulls.lifecycle import PullStateError
 from companies.services import ConnectionStateError
 from portal.apikit.pagination import Page, PageParams, paginate
 from portal.apikit.schemas import ERRORS, ErrorOut
@@ -94,7 +95,7 @@ def queue_all(request: HttpRequest, companyId: uuid.UUID):
         queued = queue.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
     except ConnectionStateError as error:
         raise HttpError(409, str(error)) from None
-    return Status(202, [pull_to_dict(pull) for pull in queued])
+    return Status(202, [pull_to_dict(pull) for pull, _ in queued])
 
 
 @router.get(
@@ -159,6 +160,6 @@ def pull_cancel(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
         raise Http404(f"Company {companyId} has no pull with the id {pullId}.")
     try:
         pull = queue.pull_cancel(pull=pull, actor=Actor.api_key(request.auth))
-    except ConnectionStateError as error:
+    except PullStateError as error:
         raise HttpError(409, str(error)) from None
     return pull_to_dict(pull)

@@ -15,6 +15,12 @@ from companies.models import DataConnection, DataPull
 
 logger = logging.getLogger("companies.pulls")
 
+
+class PullStateError(Exception):
+    """The pull is not in a state that allows this (it has already ended); the message says
+    why."""
+
+
 Status = DataPull.Status
 ACTIVE = (Status.QUEUED, Status.FETCHING)
 QUEUED_STALE_AFTER = timedelta(days=1)

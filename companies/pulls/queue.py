@@ -18,13 +18,21 @@ from django_tasks_db import DatabaseBackend
 from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, DataPull
-from companies.pulls.lifecycle import ACTIVE, NOT_LINKED, QUEUED_STALE_AFTER, Status, end
+from companies.pulls.lifecycle import (
+    ACTIVE,
+    NOT_LINKED,
+    QUEUED_STALE_AFTER,
+    PullStateError,
+    Status,
+    end,
+)
 from companies.pulls.tasks import run_pull
 from companies.services import ConnectionStateError, lock_linked_connection
 
 
-def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
-    """Queue a pull of a Linked connection; a pull already waiting or running is returned."""
+def pull_queue(*, connection: DataConnection, actor: Actor) -> tuple[DataPull, bool]:
+    """Queue a pull of a Linked connection. Returns the pull and whether it was queued now:
+    a pull already waiting or running is returned instead, with False."""
     with transaction.atomic():
         connection = lock_linked_connection(connection, refusal=NOT_LINKED)
         active = connection.pulls.filter(status__in=ACTIVE).first()
@@ -32,7 +40,7 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
             end(active, Status.FETCH_ERROR, _abandoned_message(active))
             active = None
         if active:
-            return active
+            return active, False
         pull = DataPull.objects.create(
             company_id=connection.company_id, connection=connection, requested_by=actor.name
         )
@@ -44,7 +52,7 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
             message=f"Queued a data pull from {connection.platform_name}.",
         )
         _enqueue(pull)
-    return pull
+    return pull, True
 
 
 def _is_abandoned(pull: DataPull) -> bool:
@@ -72,7 +80,8 @@ def _enqueue(pull: DataPull) -> None:
         transaction.on_commit(partial(run_pull.enqueue, str(pull.id)))
 
 
-def pulls_queue_all(*, company: Company, actor: Actor) -> list[DataPull]:
+def pulls_queue_all(*, company: Company, actor: Actor) -> list[tuple[DataPull, bool]]:
+    """A pull of every Linked connection, as `pull_queue` answers for each."""
     connections = list(company.connections.filter(status=DataConnection.Status.LINKED))
     if not connections:
         raise ConnectionStateError(
@@ -86,7 +95,7 @@ def pull_cancel(*, pull: DataPull, actor: Actor) -> DataPull:
     with transaction.atomic():
         pull = DataPull.objects.select_for_update().select_related("connection").get(pk=pull.pk)
         if pull.is_finished:
-            raise ConnectionStateError(f"This pull has already ended ({pull.status}).")
+            raise PullStateError(f"This pull has already ended ({pull.status}).")
         pull.status = Status.CANCELLED
         pull.finished = timezone.now()
         pull.error_message = f"Cancelled by {actor.name or 'Causeway'}."

@@ -20,7 +20,7 @@ from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox import Scenario
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import queue
-from companies.pulls.lifecycle import ACTIVE
+from companies.pulls.lifecycle import PullStateError
 from companies.services import ConnectionStateError, connection_set_sandbox_scenario
 
 RECORDS_PER_PAGE = 25
@@ -63,13 +63,12 @@ def pull_connection(
     connection = get_object_or_404(
         DataConnection.objects.select_related("company"), pk=connection_id, company_id=company_id
     )
-    waiting = set(connection.pulls.filter(status__in=ACTIVE).values_list("pk", flat=True))
     try:
-        pull = queue.pull_queue(connection=connection, actor=Actor.staff(request.user))
+        _, queued_now = queue.pull_queue(connection=connection, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
-        if pull.pk in waiting:
+        if not queued_now:
             messages.info(request, f"A pull from {connection.platform_name} is already under way.")
         else:
             messages.success(request, f"Queued a data pull from {connection.platform_name}.")
@@ -81,13 +80,12 @@ def pull_connection(
 @require_POST
 def pull_all(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
-    waiting = set(company.pulls.filter(status__in=ACTIVE).values_list("pk", flat=True))
     try:
         queued = queue.pulls_queue_all(company=company, actor=Actor.staff(request.user))
     except ConnectionStateError as error:
         messages.error(request, str(error))
     else:
-        new = sum(1 for pull in queued if pull.pk not in waiting)
+        new = sum(1 for _, queued_now in queued if queued_now)
         running = len(queued) - new
         parts = [f"Queued {new} data pull{pluralize(new)}."] if new else []
         if running:
@@ -105,7 +103,7 @@ def pull_cancel(request: HttpRequest, company_id: uuid.UUID, pull_id: uuid.UUID)
     )
     try:
         queue.pull_cancel(pull=pull, actor=Actor.staff(request.user))
-    except ConnectionStateError as error:
+    except PullStateError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "Cancelled the data pull.")

@@ -67,7 +67,7 @@ class TestPullButtons:
         assert "Pull all" not in _page(viewer_client, company)
 
     def test_cancel(self, manager_client, company, linked):
-        pull = queue.pull_queue(connection=linked, actor=Actor.system())
+        pull, _ = queue.pull_queue(connection=linked, actor=Actor.system())
         manager_client.post(f"/companies/{company.id}/pulls/{pull.id}/cancel/")
         pull.refresh_from_db()
         assert pull.status == "Cancelled"

@@ -21,7 +21,7 @@ STAFF = Actor.system()
 
 class TestQueue:
     def test_a_linked_connection_is_queued_and_pulled_by_a_worker(self, linked):
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         assert pull.status == "Queued"
         run_worker()
         pull.refresh_from_db()
@@ -50,8 +50,9 @@ class TestQueue:
         assert not DataPull.objects.exists()
 
     def test_a_second_request_returns_the_waiting_pull(self, linked):
-        first = queue.pull_queue(connection=linked, actor=STAFF)
-        assert queue.pull_queue(connection=linked, actor=STAFF) == first
+        first, queued_now = queue.pull_queue(connection=linked, actor=STAFF)
+        assert queued_now
+        assert queue.pull_queue(connection=linked, actor=STAFF) == (first, False)
         assert DataPull.objects.count() == 1
 
 
@@ -74,7 +75,7 @@ class TestMisbehaviour:
     def test_rate_limits_are_retried_then_succeed(self, linked):
         linked.sandbox_scenario = Scenario.RATE_LIMITED
         linked.save()
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "Complete"
@@ -82,7 +83,7 @@ class TestMisbehaviour:
     def test_server_errors_are_retried_then_fetch_error(self, linked):
         linked.sandbox_scenario = Scenario.SERVER_ERROR
         linked.save()
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "FetchError"
@@ -96,7 +97,7 @@ class TestMisbehaviour:
     def test_access_revoked_mid_pull_is_auth_error_and_deauthorizes(self, linked):
         linked.sandbox_scenario = Scenario.REVOKED_MID_PULL
         linked.save()
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
         assert pull.status == "AuthError"
@@ -116,7 +117,7 @@ class TestMisbehaviour:
 
 class TestCancelAndDelete:
     def test_a_cancelled_pull_is_not_run(self, linked):
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         queue.pull_cancel(pull=pull, actor=STAFF)
         run_worker()
         pull.refresh_from_db()
@@ -132,7 +133,7 @@ class TestCancelAndDelete:
         assert not DataConnection.objects.exists()
 
     def test_unlinking_during_a_pull_stops_it(self, linked):
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         DataConnection.objects.filter(pk=linked.pk).update(status="Unlinked")
         run_worker()
         pull.refresh_from_db()
@@ -143,12 +144,12 @@ class TestCancelAndDelete:
 class TestAbandonedPulls:
     def test_a_pull_whose_worker_died_is_replaced(self, linked, settings):
         settings.PULL_STALE_AFTER_SECONDS = 600
-        stuck = queue.pull_queue(connection=linked, actor=STAFF)
+        stuck, _ = queue.pull_queue(connection=linked, actor=STAFF)
         long_ago = timezone.now() - timedelta(minutes=11)
         DataPull.objects.filter(pk=stuck.pk).update(
             status="Fetching", started=long_ago, heartbeat=long_ago, records_done=500
         )
-        fresh = queue.pull_queue(connection=linked, actor=STAFF)
+        fresh, _ = queue.pull_queue(connection=linked, actor=STAFF)
         assert fresh.pk != stuck.pk
         stuck.refresh_from_db()
         assert stuck.status == "FetchError"
@@ -158,25 +159,25 @@ class TestAbandonedPulls:
         assert fresh.status == "Complete"
 
     def test_a_pull_queued_for_a_day_is_replaced(self, linked):
-        lost = queue.pull_queue(connection=linked, actor=STAFF)
+        lost, _ = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
-        fresh = queue.pull_queue(connection=linked, actor=STAFF)
+        fresh, _ = queue.pull_queue(connection=linked, actor=STAFF)
         assert fresh.pk != lost.pk
         lost.refresh_from_db()
         assert lost.status == "FetchError"
         assert lost.error_message == "No worker started this pull within a day."
 
     def test_a_pull_waiting_in_a_long_queue_is_kept(self, linked):
-        waiting = queue.pull_queue(connection=linked, actor=STAFF)
+        waiting, _ = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=waiting.pk).update(requested=timezone.now() - timedelta(hours=3))
-        assert queue.pull_queue(connection=linked, actor=STAFF) == waiting
+        assert queue.pull_queue(connection=linked, actor=STAFF) == (waiting, False)
 
     def test_a_running_pull_with_recent_progress_is_kept(self, linked):
-        running = queue.pull_queue(connection=linked, actor=STAFF)
+        running, _ = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=running.pk).update(
             status="Fetching", started=timezone.now(), heartbeat=timezone.now()
         )
-        assert queue.pull_queue(connection=linked, actor=STAFF) == running
+        assert queue.pull_queue(connection=linked, actor=STAFF) == (running, False)
 
 
 class TestOtherQueues:
@@ -187,7 +188,7 @@ class TestOtherQueues:
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
         }
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            pull = queue.pull_queue(connection=linked, actor=STAFF)
+            pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
             pull.refresh_from_db()
             assert pull.status == "Queued"  # nothing ran before the commit
         assert len(callbacks) == 1
@@ -199,7 +200,7 @@ class TestOtherQueues:
 class TestTasksQueuedBeforeTheMove:
     def test_a_pull_queued_under_the_old_task_path_still_runs(self, linked):
         """Task rows store the task's import path; upgrading must not strand queued pulls."""
-        pull = queue.pull_queue(connection=linked, actor=STAFF)
+        pull, _ = queue.pull_queue(connection=linked, actor=STAFF)
         row = DBTaskResult.objects.get()
         assert row.task_path == "companies.pulls.tasks.run_pull"
         row.task_path = "companies.tasks.run_pull"  # as an earlier version stored it

@@ -55,7 +55,7 @@ def test_two_workers_run_each_pull_once():
         connection_ = DataConnection.objects.create(
             company=company, platform="xero", source_type="Accounting", status="Linked"
         )
-        queued.append(queue.pull_queue(connection=connection_, actor=Actor.system()))
+        queued.append(queue.pull_queue(connection=connection_, actor=Actor.system())[0])
 
     workers = [_worker(), _worker()]
     for worker in workers:
@@ -80,7 +80,7 @@ def test_deleting_the_company_during_a_pull_stops_it_cleanly():
         status="Linked",
         sandbox_scenario="large",
     )
-    pull = queue.pull_queue(connection=connection_, actor=Actor.system())
+    pull, _ = queue.pull_queue(connection=connection_, actor=Actor.system())
     worker = _worker()
     try:
         deadline = time.monotonic() + 60
