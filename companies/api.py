@@ -124,13 +124,6 @@ def company_to_dict(company: Company) -> dict:
     }
 
 
-def company_or_404(company_id: uuid.UUID) -> Company:
-    company = Company.objects.prefetch_related("connections").filter(pk=company_id).first()
-    if company is None:
-        raise Http404(f"No company has the id {company_id}.")
-    return company
-
-
 def _connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnection:
     connection = (
         DataConnection.objects.select_related("company")
@@ -173,25 +166,25 @@ def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
 
 @router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")
 def get_company(request: HttpRequest, companyId: uuid.UUID):
-    return company_to_dict(company_or_404(companyId))
+    return company_to_dict(queries.company_or_404(companyId))
 
 
 @router.patch("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company")
 def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
     given = payload.model_fields_set
     services.company_update(
-        company=company_or_404(companyId),
+        company=queries.company_or_404(companyId),
         name=payload.name,
         # An explicit null clears the description; leaving it out keeps it.
         description=(payload.description or "") if "description" in given else None,
         actor=Actor.api_key(request.auth),
     )
-    return company_to_dict(company_or_404(companyId))
+    return company_to_dict(queries.company_or_404(companyId))
 
 
 @router.delete("/{companyId}", response={204: None, **ERRORS}, summary="Delete a company")
 def delete_company(request: HttpRequest, companyId: uuid.UUID):
-    services.company_delete(company=company_or_404(companyId))
+    services.company_delete(company=queries.company_or_404(companyId))
     return Status(204, None)
 
 
@@ -203,7 +196,7 @@ def delete_company(request: HttpRequest, companyId: uuid.UUID):
 )
 def new_link_url(request: HttpRequest, companyId: uuid.UUID):
     company = services.link_url_renew(
-        company=company_or_404(companyId), actor=Actor.api_key(request.auth)
+        company=queries.company_or_404(companyId), actor=Actor.api_key(request.auth)
     )
     expires = expires_at(company, LinkSettings.load())
     return {"linkUrl": link_url_for(company), "expiresAt": expires}
@@ -219,7 +212,7 @@ def new_link_url(request: HttpRequest, companyId: uuid.UUID):
     by_alias=True,
 )
 def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
-    company = company_or_404(companyId)
+    company = queries.company_or_404(companyId)
     link_url = link_url_for(company)
     connections = company.connections.order_by("created", "id")
     return paginate(
@@ -239,7 +232,7 @@ def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[P
     "returns the existing one (200). Send the user to its `linkUrl` to authorize.",
 )
 def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: ConnectionIn):
-    company = company_or_404(companyId)
+    company = queries.company_or_404(companyId)
     platform = get_platform(payload.platformKey)
     if platform is None:
         keys = ", ".join(p.key for p in all_platforms())

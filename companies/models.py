@@ -22,6 +22,25 @@ DESCRIPTION_MAX_LENGTH = 4000
 LINK_LIFETIME_MAX_DAYS = 365
 
 
+class SyncFrequency(models.TextChoices):
+    """How often data is pulled by itself; `interval` says how long between two syncs."""
+
+    OFF = "off", "Off"
+    HOURLY = "hourly", "Hourly"
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+
+    @property
+    def interval(self) -> timedelta | None:
+        return {
+            "hourly": timedelta(hours=1),
+            "daily": timedelta(days=1),
+            "weekly": timedelta(weeks=1),
+            "monthly": timedelta(days=30),
+        }.get(self.value)
+
+
 class Company(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=NAME_MAX_LENGTH, validators=[validate_company_name])
@@ -49,6 +68,10 @@ class Company(models.Model):
     # URL issued before stops working. link_issued_at starts the current URL's lifetime.
     link_version = models.PositiveIntegerField(default=1, editable=False)
     link_issued_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Empty: the default of Settings > Sync.
+    sync_frequency = models.CharField(
+        "sync frequency", max_length=10, choices=SyncFrequency.choices, blank=True
+    )
 
     class Meta:
         verbose_name_plural = "companies"
@@ -97,9 +120,21 @@ class DataConnection(models.Model):
     error_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     errored_at = models.DateTimeField(null=True, blank=True)
+    # The schedule: when the scheduler next queues a pull (None: not scheduled), and how the
+    # latest pull ended, so "last sync failed" is a filter, not a join over every pull.
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    last_pull_status = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["created"]
+        indexes = [
+            # The scheduler reads only what is due: Linked connections by next sync time.
+            models.Index(
+                fields=["next_sync_at"],
+                condition=models.Q(status="Linked"),
+                name="connection_sync_due",
+            ),
+        ]
         constraints = [
             # Re-linking reuses the connection, so data and cost are never duplicated.
             models.UniqueConstraint(
@@ -148,6 +183,28 @@ class LinkSettings(models.Model):
     @property
     def link_lifetime(self) -> timedelta:
         return timedelta(days=self.link_lifetime_days)
+
+
+class SyncSettings(models.Model):
+    """Settings > Sync: one row for the whole installation."""
+
+    default_frequency = models.CharField(
+        "default sync frequency",
+        max_length=10,
+        choices=SyncFrequency.choices,
+        default=SyncFrequency.DAILY,
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "sync settings"
+
+    def __str__(self) -> str:
+        return "Sync settings"
+
+    @classmethod
+    def load(cls) -> SyncSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
 
 
 class LinkAttempt(models.Model):
@@ -235,6 +292,8 @@ class DataPull(models.Model):
     heartbeat = models.DateTimeField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     requested_by = models.CharField(max_length=150, blank=True)
+    # Queued by the schedule rather than a person: only its failures go in the activity log.
+    scheduled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-requested"]

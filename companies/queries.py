@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Lower, TruncMonth
+from django.http import Http404
 from django.utils import timezone
 
 from companies.models import Company, DataConnection, DataPull, PulledRecord
@@ -20,6 +21,14 @@ COMPANY_ORDERINGS = {
     "-created": ("-created", Lower("name").asc(), "id"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
+
+
+def company_or_404(company_id: uuid.UUID) -> Company:
+    """The company with its connections, or Http404 naming the id (the API's answer)."""
+    company = Company.objects.prefetch_related("connections").filter(pk=company_id).first()
+    if company is None:
+        raise Http404(f"No company has the id {company_id}.")
+    return company
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

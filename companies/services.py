@@ -6,8 +6,6 @@ company's activity log, naming the actor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,9 +13,8 @@ from django.utils import timezone
 
 from companies import activity
 from companies.activity import Actor
-from companies.models import Company, DataConnection, DataPull, LinkAttempt, LinkSettings
+from companies.models import Company, DataConnection, DataPull, LinkSettings
 from companies.platforms import Platform
-from companies.platforms.sandbox import ConsentResult
 
 Status = DataConnection.Status
 
@@ -206,53 +203,6 @@ def connection_create(
                 message=f"Started re-linking {platform.name} (was {previous}).",
             )
     return connection, created
-
-
-def link_attempt_start(
-    *, company: Company, platform: Platform, params: Mapping[str, str]
-) -> LinkAttempt:
-    connection, _ = connection_create(company=company, platform=platform, actor=Actor.end_user())
-    return LinkAttempt.objects.create(connection=connection, params=dict(params))
-
-
-def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataConnection | None:
-    """Apply the end user's answer once. Returns the connection, or None when the attempt
-    was already answered (a replayed form, or a second tab)."""
-    now = timezone.now()
-    with transaction.atomic():
-        claimed = LinkAttempt.objects.filter(pk=attempt.pk, answered_at__isnull=True).update(
-            answered_at=now, status_code=result.status_code
-        )
-        if not claimed:
-            return None
-        connection = DataConnection.objects.select_for_update().get(pk=attempt.connection_id)
-        platform_name = connection.platform_name
-        if result.granted:
-            connection.status = Status.LINKED
-            connection.linked_at = now
-            connection.error_status_code = None
-            connection.error_message = ""
-            connection.errored_at = None
-            message = f"Linked {platform_name}."
-            action = "connection.linked"
-        elif result.status_code == 403:
-            message = f"The end user cancelled linking {platform_name}."
-            action = "connection.cancelled"
-        else:
-            connection.error_status_code = result.status_code
-            connection.error_message = result.error_message
-            connection.errored_at = now
-            message = f"Linking {platform_name} failed: {result.error_message}"
-            action = "connection.failed"
-        connection.save()
-        activity.record(
-            company=connection.company,
-            actor=Actor.end_user(),
-            action=action,
-            connection=connection,
-            message=message,
-        )
-    return connection
 
 
 def lock_linked_connection(connection: DataConnection, *, refusal: str) -> DataConnection:

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from companies import services
+from companies.link import services
 from companies.link.choices import choices_for
 from companies.link.pages import (
     FILTER_PARAM,

@@ -13,7 +13,6 @@ from ninja.errors import HttpError
 
 from companies import queries
 from companies.activity import Actor
-from companies.api import company_or_404
 from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import queue
@@ -90,7 +89,7 @@ def record_to_dict(record) -> dict:
     description="409 when the company has no Linked connection: send its user through Link.",
 )
 def queue_all(request: HttpRequest, companyId: uuid.UUID):
-    company = company_or_404(companyId)
+    company = queries.company_or_404(companyId)
     try:
         queued = queue.pulls_queue_all(company=company, actor=Actor.api_key(request.auth))
     except ConnectionStateError as error:
@@ -105,7 +104,7 @@ def queue_all(request: HttpRequest, companyId: uuid.UUID):
     by_alias=True,
 )
 def pull_history(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
-    company = company_or_404(companyId)
+    company = queries.company_or_404(companyId)
     return paginate(
         request,
         company.pulls.order_by("-requested", "id"),
@@ -138,7 +137,7 @@ def pull_detail(request: HttpRequest, companyId: uuid.UUID, pullId: uuid.UUID):
 def records(
     request: HttpRequest, companyId: uuid.UUID, dataType: DataType, params: Query[PageParams]
 ):
-    company = company_or_404(companyId)
+    company = queries.company_or_404(companyId)
     return paginate(
         request,
         queries.records_for_browser(company, dataType),

@@ -37,12 +37,14 @@ def not_linked_message(connection: DataConnection) -> str:
 
 
 def finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
-    """End a pull that has not ended yet; False if it already had (or is gone)."""
-    return bool(
-        DataPull.objects.filter(pk=pull_id, status__in=ACTIVE).update(
-            status=status, finished=timezone.now(), error_message=error
-        )
+    """End a pull that has not ended yet; False if it already had (or is gone). How it
+    ended becomes its connection's last sync status (a cancelled pull is not a sync)."""
+    ended = DataPull.objects.filter(pk=pull_id, status__in=ACTIVE).update(
+        status=status, finished=timezone.now(), error_message=error
     )
+    if ended and status != Status.CANCELLED:
+        DataConnection.objects.filter(pulls=pull_id).update(last_pull_status=status)
+    return bool(ended)
 
 
 def end(pull: DataPull, status: str, error: str) -> str:

@@ -30,9 +30,12 @@ from companies.pulls.tasks import run_pull
 from companies.services import ConnectionStateError, lock_linked_connection
 
 
-def pull_queue(*, connection: DataConnection, actor: Actor) -> tuple[DataPull, bool]:
+def pull_queue(
+    *, connection: DataConnection, actor: Actor, scheduled: bool = False
+) -> tuple[DataPull, bool]:
     """Queue a pull of a Linked connection. Returns the pull and whether it was queued now:
-    a pull already waiting or running is returned instead, with False."""
+    a pull already waiting or running is returned instead, with False. A `scheduled` pull
+    (on link, or by the schedule) stays out of the activity log unless it fails."""
     with transaction.atomic():
         connection = lock_linked_connection(connection, refusal=NOT_LINKED)
         active = connection.pulls.filter(status__in=ACTIVE).first()
@@ -42,15 +45,19 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> tuple[DataPull, b
         if active:
             return active, False
         pull = DataPull.objects.create(
-            company_id=connection.company_id, connection=connection, requested_by=actor.name
-        )
-        activity.record(
-            company=connection.company,
-            actor=actor,
-            action="pull.queued",
+            company_id=connection.company_id,
             connection=connection,
-            message=f"Queued a data pull from {connection.platform_name}.",
+            requested_by=actor.name,
+            scheduled=scheduled,
         )
+        if not scheduled:
+            activity.record(
+                company=connection.company,
+                actor=actor,
+                action="pull.queued",
+                connection=connection,
+                message=f"Queued a data pull from {connection.platform_name}.",
+            )
         _enqueue(pull)
     return pull, True
 

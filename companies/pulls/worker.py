@@ -130,11 +130,12 @@ def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
         if not finish(pull.pk, Status.COMPLETE):
             return Status.CANCELLED
         DataConnection.objects.filter(pk=connection.pk).update(last_sync=now)
-        activity.record(
-            company=connection.company,
-            actor=Actor.system(),
-            action="pull.complete",
-            connection=connection,
-            message=f"Pulled {done:,} records from {connection.platform_name}.",
-        )
+        if not pull.scheduled:
+            activity.record(
+                company=connection.company,
+                actor=Actor.system(),
+                action="pull.complete",
+                connection=connection,
+                message=f"Pulled {done:,} records from {connection.platform_name}.",
+            )
     return Status.COMPLETE
