@@ -62,6 +62,10 @@ class PayrollAccount(models.Model):
         default=0, help_text="Wrong MFA codes in a row."
     )
     latest_pay_date = models.DateTimeField(null=True, blank=True)
+    # The schedule, as for accounting connections: when payroll was last pulled, and when
+    # the scheduler pulls it next (None while not CONNECTED).
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    next_sync_at = models.DateTimeField(null=True, blank=True)
     authorization_url = models.CharField(max_length=2000, blank=True)
     # OAuth2: the nonce inside the current `state`. Cleared when the callback uses it, so a
     # state works once; replaced when a new authorization URL is issued.
@@ -73,6 +77,11 @@ class PayrollAccount(models.Model):
         ordering = ["-created_at", "account_id"]
         indexes = [
             models.Index(fields=["company", "-created_at"], name="payroll_company_created"),
+            models.Index(
+                fields=["next_sync_at"],
+                condition=models.Q(status="CONNECTED"),
+                name="payroll_sync_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.debug import sensitive_variables
+from django_tasks_db import DatabaseBackend
 
 from accounts import oauth
 from accounts.crypto import InvalidToken, Secret, reencrypt
@@ -26,6 +28,7 @@ from accounts.providers import sandbox as sandbox_rules
 from companies import activity
 from companies.activity import Actor
 from companies.models import Company
+from companies.pulls.schedule import frequency_in_force, next_sync_after
 
 Status = PayrollAccount.Status
 PASSWORD_MAX_LENGTH = 1000
@@ -120,17 +123,25 @@ def _issue_authorization(account: PayrollAccount, provider: PayrollProvider) -> 
     account.authorization_url = oauth.authorization_url_for(provider, state)
 
 
+def _enqueue(task, account: PayrollAccount, **kwargs) -> None:
+    if isinstance(task.get_backend(), DatabaseBackend):
+        # Stored in this same transaction: never a change without its task, or the reverse.
+        task.enqueue(str(account.account_id), **kwargs)
+    else:
+        # Another queue's worker could start before the row is committed.
+        transaction.on_commit(partial(task.enqueue, str(account.account_id), **kwargs))
+
+
 def _enqueue_verification(account: PayrollAccount) -> None:
     from accounts.tasks import verify_account
 
-    # After commit: a worker must find the row, and nothing is queued for a rolled-back one.
-    transaction.on_commit(partial(verify_account.enqueue, str(account.account_id)))
+    _enqueue(verify_account, account)
 
 
 def _enqueue_pull(account: PayrollAccount) -> None:
     from accounts.tasks import pull_payroll
 
-    transaction.on_commit(partial(pull_payroll.enqueue, str(account.account_id)))
+    _enqueue(pull_payroll, account)
 
 
 @sensitive_variables("password")
@@ -300,6 +311,10 @@ def _connect(account: PayrollAccount) -> None:
     account.connected_at = timezone.now()
     account.status_message = ""
     account.mfa_attempts = 0
+    # Pulled once now, then on the company's schedule.
+    account.next_sync_at = next_sync_after(
+        account.account_id, frequency_in_force(account.company), account.connected_at
+    )
     _enqueue_pull(account)
 
 
@@ -418,25 +433,54 @@ def account_renew_authorization(*, account: PayrollAccount, actor: Actor) -> Pay
 # Payroll data
 
 
-def account_pull_payroll(*, account_id: uuid.UUID | str) -> PayrollAccount | None:
-    """The sandbox payroll pull (run by the worker): records the latest pay date."""
+def account_pull_payroll(
+    *, account_id: uuid.UUID | str, scheduled: bool = False, today: date | None = None
+) -> PayrollAccount | None:
+    """The sandbox payroll pull (run by the worker): records the latest pay date as of
+    `today`. A scheduled pull signs in again with the stored credentials first: a provider
+    that refuses them makes the account INVALID_CREDENTIALS, so staff see it and can send the
+    user through Link."""
     account = PayrollAccount.objects.filter(pk=account_id).first()
     if account is None or account.status != Status.CONNECTED:
         return account
     provider = _provider_or_error(account.payroll_provider)
-    latest = provider.sandbox.latest_pay_date(timezone.now().date())
+    refused = False
+    if scheduled and provider.uses_credentials and account.password_ciphertext:
+        # A network call at a real provider: outside any transaction or row lock.
+        answer = provider.sandbox.sign_in(account.user_name, account.get_password(), again=True)
+        refused = answer.outcome == sandbox_rules.INVALID_CREDENTIALS
+    now = timezone.now()
+    latest = provider.sandbox.latest_pay_date(today or now.date())
     with transaction.atomic():
         account = PayrollAccount.objects.select_for_update().filter(pk=account.pk).first()
         if account is None or account.status != Status.CONNECTED:
             return account
+        if refused:
+            account.status = Status.INVALID_CREDENTIALS
+            account.status_message = (
+                f"{provider.name} refused the stored credentials. "
+                "Send the user through Link to sign in again."
+            )
+            account.next_sync_at = None
+            account.save(update_fields=["status", "status_message", "next_sync_at"])
+            activity.record(
+                company=account.company,
+                actor=Actor.system(),
+                action="payroll.refused",
+                message=f"{account.status_message} (INVALID_CREDENTIALS)",
+            )
+            return account
+        moved = account.latest_pay_date != latest
         account.latest_pay_date = latest
-        account.save(update_fields=["latest_pay_date"])
-        activity.record(
-            company=account.company,
-            actor=Actor.system(),
-            action="payroll.pulled",
-            message=f"Pulled payroll from {provider.name}: latest pay date {latest:%-d %b %Y}.",
-        )
+        account.last_sync_at = now
+        account.save(update_fields=["latest_pay_date", "last_sync_at"])
+        if moved or not scheduled:
+            activity.record(
+                company=account.company,
+                actor=Actor.system(),
+                action="payroll.pulled",
+                message=f"Pulled payroll from {provider.name}: latest pay date {latest:%-d %b %Y}.",
+            )
     return account
 
 

@@ -17,6 +17,6 @@ def verify_account(account_id: str) -> str | None:
 
 
 @task()
-def pull_payroll(account_id: str) -> str | None:
-    account = services.account_pull_payroll(account_id=account_id)
+def pull_payroll(account_id: str, scheduled: bool = False) -> str | None:
+    account = services.account_pull_payroll(account_id=account_id, scheduled=scheduled)
     return account.latest_pay_date.isoformat() if account and account.latest_pay_date else None

@@ -164,6 +164,8 @@ CREDENTIALS_KEYS = _credentials_keys(env.list("CREDENTIALS_KEYS", default=[]))
 PULL_BACKOFF_SECONDS = env.float("PULL_BACKOFF_SECONDS", default=1.0)
 # A Fetching pull with no progress for this long had its worker die; a new request replaces it.
 PULL_STALE_AFTER_SECONDS = env.int("PULL_STALE_AFTER_SECONDS", default=600)
+# How often the scheduler (`manage.py run_scheduler`) looks for due syncs.
+SCHEDULER_INTERVAL_SECONDS = env.int("SCHEDULER_INTERVAL_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ No network calls. Credential providers (QuickBooks Payroll, ADP, Paychex):
 | any                           | `wrong-password` | INVALID_CREDENTIALS                 |
 | contains `+mfa`               | anything else    | MFA_REQUIRED, Code, AUTHENTICATOR_APP |
 | contains `+sms`               | anything else    | MFA_REQUIRED, Code, SMS             |
+| contains `+expires`           | anything else    | CONNECTED; refused when pulled later |
 | anything else                 | anything else    | CONNECTED                           |
 
 The MFA code `123456` connects; any other code is refused, and the third wrong code in a row
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 WRONG_PASSWORD = "wrong-password"  # noqa: S105 (the documented sandbox password)
 MFA_APP_MARKER = "+mfa"
 MFA_SMS_MARKER = "+sms"
+EXPIRES_MARKER = "+expires"  # accepted at sign-in, refused when checked again later
 MFA_CODE = "123456"
 MAX_MFA_ATTEMPTS = 3
 
@@ -57,9 +59,13 @@ class SandboxProvider:
     def __init__(self, provider: PayrollProvider) -> None:
         self.provider = provider
 
-    def sign_in(self, user_name: str, password: Secret) -> SignIn:
+    def sign_in(self, user_name: str, password: Secret, *, again: bool = False) -> SignIn:
+        """`again`: the stored credentials, checked at a scheduled pull after connecting."""
         if hmac.compare_digest(password.reveal().encode(), WRONG_PASSWORD.encode()):
             return SignIn(INVALID_CREDENTIALS)
+        if again:
+            expired = EXPIRES_MARKER in user_name.lower()
+            return SignIn(INVALID_CREDENTIALS if expired else CONNECTED)
         if MFA_SMS_MARKER in user_name.lower():
             return SignIn(MFA_REQUIRED, mfa_source=SMS)
         if MFA_APP_MARKER in user_name.lower():

@@ -14,6 +14,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -67,6 +68,36 @@ class SchedulePass:
     queued: int  # pulls queued now (the others had one waiting or running already)
 
 
+class Scheduled(Protocol):
+    """Another kind of connection on the same schedule (payroll accounts register from the
+    `accounts` app, which `companies` does not import)."""
+
+    name: str
+
+    def schedule_pass(self, *, now: datetime, limit: int) -> SchedulePass: ...
+
+    def reschedule(self, *, following: dict, frequency: str) -> int:
+        """`following` filters by company (`{"company": c}` or the default's followers)."""
+
+
+_others: list[Scheduled] = []
+
+
+def register(kind: Scheduled) -> Scheduled:
+    if kind not in _others:
+        _others.append(kind)
+    return kind
+
+
+def run_passes(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> dict[str, SchedulePass]:
+    """One pass of the scheduler over every kind of connection."""
+    now = now or timezone.now()
+    passes = {"connections": schedule_pass(now=now, limit=limit)}
+    for kind in _others:
+        passes[kind.name] = kind.schedule_pass(now=now, limit=limit)
+    return passes
+
+
 def schedule_pass(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> SchedulePass:
     """Queue a pull for up to `limit` due connections, the longest overdue first."""
     now = now or timezone.now()
@@ -103,6 +134,13 @@ def reschedule(connections: QuerySet[DataConnection], frequency: str) -> int:
     return linked.update(next_sync_at=Coalesce(F("last_sync"), F("linked_at"), Now()) + interval)
 
 
+def _reschedule_all(following: dict, frequency: str) -> int:
+    count = reschedule(DataConnection.objects.filter(**following), frequency)
+    for kind in _others:
+        count += kind.reschedule(following=following, frequency=frequency)
+    return count
+
+
 # Changing the frequency (Settings > Sync, a company's own setting)
 
 
@@ -112,8 +150,8 @@ def sync_settings_update(*, default_frequency: str, actor: Actor) -> SyncSetting
         if sync_settings.default_frequency != default_frequency:
             sync_settings.default_frequency = default_frequency
             sync_settings.save(update_fields=["default_frequency"])
-            following = DataConnection.objects.filter(company__sync_frequency="")
-            count = reschedule(following, default_frequency)
+            following = {"company__sync_frequency": ""}
+            count = _reschedule_all(following, default_frequency)
             logger.info(
                 "%s set the default sync frequency to %s: %d connections rescheduled.",
                 actor.name or "Causeway",
@@ -132,7 +170,7 @@ def company_set_sync_frequency(*, company: Company, frequency: str, actor: Actor
         company.sync_frequency = frequency
         company.save(update_fields=["sync_frequency"])
         in_force = frequency_in_force(company)
-        reschedule(company.connections.all(), in_force)
+        _reschedule_all({"company": company}, in_force)
         label = SyncFrequency(frequency).label.lower() if frequency else "the default"
         activity.record(
             company=company,

@@ -17,7 +17,7 @@ from companies.activity import Actor
 from companies.models import ActivityEntry, DataConnection, DataPull, PulledRecord
 from companies.pulls import queue
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
