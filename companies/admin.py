@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from companies import queries, services
 from companies.activity import Actor
+from companies.forms import CompanyAdminForm
 from companies.models import (
     ActivityEntry,
     Company,
@@ -49,6 +52,7 @@ class DataConnectionInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = CompanyAdminForm
     list_display = ["name", "id", "created", "connection_count"]
     search_fields = ["name"]
     search_help_text = "Search by name, or paste a company id."
@@ -82,6 +86,8 @@ class CompanyAdmin(admin.ModelAdmin):
         company_id = queries.parse_uuid(search_term)
         if company_id:
             return queryset.filter(pk=company_id), False
+        # Names are stored in NFC: "Café" typed with a combining accent must find them too.
+        search_term = unicodedata.normalize("NFC", search_term)
         return super().get_search_results(request, queryset, search_term)
 
     # Writes go through the services, so admin changes are validated and logged like any other.

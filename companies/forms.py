@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from companies.models import DESCRIPTION_MAX_LENGTH, LinkSettings
-from companies.services import trim_name
-from companies.validators import NAME_MAX_LENGTH, validate_company_name
+from companies.models import DESCRIPTION_MAX_LENGTH, Company, LinkSettings
+from companies.validators import (
+    NAME_MAX_LENGTH,
+    normalize_company_name,
+    validate_company_name,
+    validate_description,
+)
 
 
 class CompanyForm(forms.Form):
@@ -26,9 +30,32 @@ class CompanyForm(forms.Form):
         self.fields["name"].validators = []
 
     def clean_name(self) -> str:
-        name = trim_name(self.cleaned_data["name"])
+        name = normalize_company_name(self.cleaned_data["name"])
         validate_company_name(name)
         return name
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        validate_description(description)
+        return description
+
+
+class CompanyAdminForm(forms.ModelForm):
+    """The admin's form: the name is cleaned as the portal's form and the services clean it,
+    so the model's rules judge the name that will be stored."""
+
+    class Meta:
+        model = Company
+        fields = ["name", "description"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # As in CompanyForm: only spaces are trimmed, and the length is the stored name's.
+        self.fields["name"].strip = False
+        self.fields["name"].validators = []
+
+    def clean_name(self) -> str:
+        return normalize_company_name(self.cleaned_data["name"])
 
 
 class LinkSettingsForm(forms.ModelForm):

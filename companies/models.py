@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -16,7 +17,7 @@ from django.utils import timezone
 from companies.link.redirects import validate_redirect_template
 from companies.platforms import get_platform
 from companies.platforms.sandbox import Scenario
-from companies.validators import NAME_MAX_LENGTH, validate_company_name
+from companies.validators import NAME_MAX_LENGTH, validate_company_name, validate_description
 
 DESCRIPTION_MAX_LENGTH = 4000
 LINK_LIFETIME_MAX_DAYS = 365
@@ -80,6 +81,14 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Here rather than among the field's validators, which would take a migration for a
+        # table that does not change.
+        try:
+            validate_description(self.description)
+        except ValidationError as invalid:
+            raise ValidationError({"description": invalid.error_list}) from None
 
     @property
     def creator(self) -> str:

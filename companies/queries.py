@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import date
 
@@ -38,6 +39,12 @@ def parse_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def normalize_search(query: str) -> str:
+    # No name holds a NUL, and PostgreSQL refuses one in a query parameter; names are stored
+    # in NFC, so a query typed with combining accents must be too.
+    return unicodedata.normalize("NFC", query.replace("\x00", "").strip())
+
+
 def companies_for_table(
     *, query: str = "", status: str = "", ordering: str = DEFAULT_COMPANY_ORDERING
 ) -> QuerySet[Company]:
@@ -45,8 +52,7 @@ def companies_for_table(
     companies = Company.objects.prefetch_related(
         Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
     )
-    # No name holds a NUL, and PostgreSQL refuses one in a query parameter.
-    query = query.replace("\x00", "").strip()
+    query = normalize_search(query)
     if query:
         match = Q(name__icontains=query)
         company_id = parse_uuid(query)

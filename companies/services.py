@@ -15,6 +15,7 @@ from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, DataPull, LinkSettings
 from companies.platforms import Platform
+from companies.validators import normalize_company_name
 
 Status = DataConnection.Status
 
@@ -23,15 +24,10 @@ class ConnectionStateError(Exception):
     """The connection is not in a state that allows this; the message says why."""
 
 
-def trim_name(name: str) -> str:
-    # Only spaces are trimmed; any other whitespace is refused by the name rule.
-    return name.strip(" ")
-
-
 def company_create(*, name: str, description: str = "", actor: Actor | None = None) -> Company:
     actor = actor or Actor.system()
     company = Company(
-        name=trim_name(name),
+        name=normalize_company_name(name),
         description=description,
         created_by=actor.user,
         created_by_api_key=actor.key,
@@ -61,7 +57,7 @@ def company_update(
         company = Company.objects.select_for_update().get(pk=company.pk)
         old_name = company.name
         if name is not None:
-            company.name = trim_name(name)
+            company.name = normalize_company_name(name)
         if description is not None:
             company.description = description
         company.full_clean()

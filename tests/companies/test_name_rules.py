@@ -29,6 +29,20 @@ ALLOWED_NAMES = [
     "Why? Because!",
     "X",
     "a" * 255,
+    "Café",
+    unicodedata.normalize("NFD", "Café"),
+    "Müller & Söhne",
+    "株式会社トヨタ",
+    "Ελληνική Εταιρεία",
+    "ООО Ромашка",
+    "O'Brien-Smith Ltd.",
+    # Scripts may mix across words, and where a language writes them together.
+    "ООО Ромашка Ltd",
+    "Ελληνική Εταιρεία S.A.",
+    "トヨタ自動車 Toyota",
+    "삼성전자 三星",
+    "iPhone専用",
+    "شرکت می‌خواهم"[:0] + "Acme 3 Ltd",
 ]
 
 # (name, the words the error must contain to point at what is wrong)
@@ -42,6 +56,25 @@ REFUSED_NAMES = [
     ("\x1b[31mAcme", ["U+001B", "“[”"]),
     ("Acme\u00a0Ltd", ["U+00A0 (no-break space)"]),
     ("Acme\u200bLtd", ["U+200B (zero width space)"]),
+    ("Acme\u202eLtd", ["invisible or formatting", "U+202E (right-to-left override)"]),
+    ("Acme\u034f", ["invisible or formatting", "U+034F (combining grapheme joiner)"]),
+    ("Acme\ufe0f", ["U+FE0F (variation selector-16)"]),
+    ("\u3164", ["U+3164 (hangul filler)"]),
+    ("Acme \u115f\u1160", ["U+115F (hangul choseong filler)", "U+1160 (hangul jungseong filler)"]),
+    ("\uffa0", ["U+FFA0 (halfwidth hangul filler)"]),
+    ("Acme\u00adLtd", ["U+00AD (soft hyphen)"]),
+    ("\u0301Acme", ["no letter before them", "U+0301 (combining acute accent)"]),
+    ("Acme \u20dd", ["no letter before them", "U+20DD (combining enclosing circle)"]),
+    (
+        "\u0410cme",
+        [
+            "mixes Latin and Cyrillic letters that look alike",
+            "“А” (U+0410, cyrillic capital letter a)",
+        ],
+    ),
+    ("Micr\u043esoft Ltd", ["in “Micrоsoft”", "“о” (U+043E, cyrillic small letter o)"]),
+    ("Ром\u0061шка", ["mixes Cyrillic and Latin", "“a” (U+0061, latin small letter a)"]),
+    ("\u0391lpha Trading", ["mixes Latin and Greek", "“Α” (U+0391, greek capital letter alpha)"]),
     ("Acme 🚀", ["“🚀”"]),
     ("a" * 256, ["at most 255 characters (it has 256)"]),
 ]
@@ -63,7 +96,7 @@ class TestNameRuleInTheService:
     def test_it_accepts_letters_digits_and_allowed_punctuation(self, db, name):
         company = services.company_create(name=name)
         company.refresh_from_db()
-        assert company.name == name
+        assert company.name == unicodedata.normalize("NFC", name)
 
     def test_it_trims_leading_and_trailing_spaces(self, db):
         company = services.company_create(name="   Zürich Café  ")
@@ -147,9 +180,9 @@ class TestNameRuleInTheForm:
         r = _post_name(manager_client, name, headers)
         assert r.status_code in (200, 302)
         company = Company.objects.get()
-        assert company.name == name
+        assert company.name == unicodedata.normalize("NFC", name)
         if headers:
-            assert escape(name) in r.content.decode()
+            assert escape(company.name) in r.content.decode()
 
     def test_it_trims_leading_and_trailing_spaces(self, manager_client, headers):
         _post_name(manager_client, "  Zürich Café   ", headers)
@@ -190,3 +223,128 @@ class TestNameRuleInTheForm:
         r = _post_name(manager_client, "\tAcme", headers)
         assert "U+0009" in r.content.decode()
         assert not Company.objects.exists()
+
+
+CAFE_NFC = unicodedata.normalize("NFC", "Café Zürich")
+CAFE_NFD = unicodedata.normalize("NFD", "Café Zürich")
+ADMIN = "/admin/companies/company/"
+NO_INLINES = {"connections-TOTAL_FORMS": "0", "connections-INITIAL_FORMS": "0"}
+
+
+def _admin_post(admin_client, url: str, name: str, description: str = ""):
+    return admin_client.post(url, {"name": name, "description": description, **NO_INLINES})
+
+
+class TestNamesAreStoredInNFC:
+    """One name, however its accents were typed: a decomposed "é" is stored precomposed."""
+
+    def test_both_spellings_make_the_same_name(self, db):
+        assert CAFE_NFC != CAFE_NFD
+        first = services.company_create(name=CAFE_NFC)
+        second = services.company_create(name=f"  {CAFE_NFD} ")
+        assert first.name == second.name == CAFE_NFC
+        assert Company.objects.filter(name=CAFE_NFC).count() == 2
+
+    def test_the_service_stores_nfc_on_update(self, company):
+        services.company_update(company=company, name=CAFE_NFD)
+        company.refresh_from_db()
+        assert company.name == CAFE_NFC
+
+    def test_the_create_form_stores_nfc(self, manager_client):
+        _post_name(manager_client, CAFE_NFD)
+        assert Company.objects.get().name == CAFE_NFC
+
+    def test_the_edit_form_stores_nfc(self, manager_client, company):
+        manager_client.post(f"/companies/{company.id}/edit/", {"name": CAFE_NFD})
+        company.refresh_from_db()
+        assert company.name == CAFE_NFC
+
+    def test_the_api_stores_nfc(self, api, company):
+        created = api.post("/api/companies", {"name": CAFE_NFD})
+        assert created.status_code == 201
+        assert created.json()["name"] == CAFE_NFC
+        assert Company.objects.get(pk=created.json()["id"]).name == CAFE_NFC
+        patched = api.patch(f"/api/companies/{company.id}", {"name": CAFE_NFD})
+        assert patched.json()["name"] == CAFE_NFC
+        company.refresh_from_db()
+        assert company.name == CAFE_NFC
+
+    def test_the_admin_stores_nfc(self, admin_client, company):
+        assert _admin_post(admin_client, f"{ADMIN}add/", CAFE_NFD).status_code == 302
+        assert (
+            _admin_post(admin_client, f"{ADMIN}{company.pk}/change/", CAFE_NFD).status_code == 302
+        )
+        assert list(Company.objects.values_list("name", flat=True)) == [CAFE_NFC, CAFE_NFC]
+
+    def test_the_admin_judges_the_length_of_the_stored_name(self, admin_client):
+        # 255 characters once composed, 510 as typed.
+        name = unicodedata.normalize("NFD", "é" * 255)
+        assert _admin_post(admin_client, f"{ADMIN}add/", name).status_code == 302
+        assert Company.objects.get().name == "é" * 255
+
+
+class TestSearchFindsEitherSpelling:
+    @pytest.fixture
+    def cafe(self, db) -> Company:
+        return services.company_create(name=CAFE_NFC)
+
+    @pytest.mark.parametrize("query", [CAFE_NFD, unicodedata.normalize("NFD", "café")])
+    def test_the_table_finds_it(self, manager_client, cafe, query):
+        r = manager_client.get("/companies/", {"q": query})
+        assert escape(CAFE_NFC) in r.content.decode()
+
+    def test_the_api_finds_it(self, api, cafe):
+        body = api.get("/api/companies", {"query": unicodedata.normalize("NFD", "Café")}).json()
+        assert [item["name"] for item in body["results"]] == [CAFE_NFC]
+
+    def test_the_admin_finds_it(self, admin_client, cafe):
+        r = admin_client.get(ADMIN, {"q": unicodedata.normalize("NFD", "Café")})
+        assert escape(CAFE_NFC) in r.content.decode()
+
+
+# What issue 10 found accepted: lookalike letters, invisible marks and format characters.
+SPOOFED_NAMES = [
+    ("\u0410cme", "mixes Latin and Cyrillic letters that look alike"),
+    ("Acme\u034f", "U+034F (combining grapheme joiner)"),
+    ("Acme\ufe0f", "U+FE0F (variation selector-16)"),
+    ("\u3164", "U+3164 (hangul filler)"),
+    ("Acme\u202eLtd", "U+202E (right-to-left override)"),
+]
+
+
+class TestSpoofedNamesEverywhere:
+    @pytest.mark.parametrize(("name", "expected"), SPOOFED_NAMES)
+    def test_the_edit_form_refuses(self, manager_client, company, htmx_headers, name, expected):
+        for headers in (None, htmx_headers):
+            r = manager_client.post(
+                f"/companies/{company.id}/edit/", {"name": name}, headers=headers
+            )
+            assert escape(expected) in r.content.decode()
+        company.refresh_from_db()
+        assert company.name == "Platypus Properties"
+
+    @pytest.mark.parametrize(("name", "expected"), SPOOFED_NAMES)
+    def test_the_api_refuses(self, api, company, name, expected):
+        for response in (
+            api.post("/api/companies", {"name": name}),
+            api.patch(f"/api/companies/{company.id}", {"name": name}),
+        ):
+            assert response.status_code == 400
+            errors = response.json()["validation"]["errors"]
+            assert [error["itemId"] for error in errors] == ["name"]
+            assert expected in errors[0]["message"]
+        assert list(Company.objects.values_list("name", flat=True)) == ["Platypus Properties"]
+
+    @pytest.mark.parametrize(("name", "expected"), SPOOFED_NAMES)
+    def test_the_admin_refuses(self, admin_client, company, name, expected):
+        r = _admin_post(admin_client, f"{ADMIN}add/", name)
+        assert r.status_code == 200
+        assert escape(expected) in r.content.decode()
+        assert Company.objects.count() == 1
+
+    def test_the_error_names_every_lookalike_letter(self, db):
+        with pytest.raises(ValidationError) as excinfo:
+            services.company_create(name="G\u043e\u043egle P\u0430y")
+        message = _error_text(excinfo.value)
+        assert "in “Gооgle”: “о” (U+043E, cyrillic small letter o)." in message
+        assert "in “Pаy”: “а” (U+0430, cyrillic small letter a)." in message
