@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 import environ
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before SecurityMiddleware, which reads X-Forwarded-Proto.
+    "portal.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -195,6 +198,7 @@ if LOGIN_LOCKOUT_MINUTES < 0:
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES) if LOGIN_LOCKOUT_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.proxies.client_address"
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -251,6 +255,24 @@ if not DEBUG:
         # Preloading is a per-domain commitment; the operator opts in, check --deploy stays quiet.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def _trusted_proxies(values: list[str]) -> list[IPv4Network | IPv6Network]:
+    networks = []
+    for value in filter(None, values):
+        try:
+            networks.append(ip_network(value.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {value!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks
+
+
+# Proxies whose X-Forwarded-Proto and X-Forwarded-For are believed; from any other address they
+# are dropped. Empty: X-Forwarded-Proto is believed from anyone (the proxy must overwrite it) and
+# X-Forwarded-For is never read.
+TRUSTED_PROXIES = _trusted_proxies(env.list("TRUSTED_PROXIES", default=[]))
 
 LOGGING = {
     "version": 1,
