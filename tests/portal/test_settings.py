@@ -65,3 +65,9 @@ def test_a_login_failure_limit_below_one_is_a_clear_error():
     result = _manage("check", LOGIN_FAILURE_LIMIT="0")
     assert result.returncode != 0
     assert "LOGIN_FAILURE_LIMIT must be at least 1." in result.stderr
+
+
+def test_an_unknown_log_level_is_a_clear_error():
+    result = _manage("check", LOG_LEVEL="LOUD")
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL." in result.stderr
