@@ -18,7 +18,14 @@ from django_tasks_db import DatabaseBackend
 from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, DataPull
-from companies.pulls.lifecycle import ACTIVE, NOT_LINKED, QUEUED_STALE_AFTER, Status, end
+from companies.pulls.lifecycle import (
+    ACTIVE,
+    NOT_LINKED,
+    QUEUED_STALE_AFTER,
+    Status,
+    end,
+    fail_abandoned_task,
+)
 from companies.pulls.tasks import run_pull
 from companies.services import ConnectionStateError, lock_linked_connection
 
@@ -29,7 +36,9 @@ def pull_queue(*, connection: DataConnection, actor: Actor) -> DataPull:
         connection = lock_linked_connection(connection, refusal=NOT_LINKED)
         active = connection.pulls.filter(status__in=ACTIVE).first()
         if active and _is_abandoned(active):
-            end(active, Status.FETCH_ERROR, _abandoned_message(active))
+            reason = _abandoned_message(active)
+            end(active, Status.FETCH_ERROR, reason)
+            fail_abandoned_task(active, reason)
             active = None
         if active:
             return active
