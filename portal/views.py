@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -68,3 +69,16 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     services.api_key_revoke(api_key=api_key)
     messages.success(request, f"Revoked the API key “{api_key.name}”. Calls with it now get 401.")
     return redirect("settings:api-keys")
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """What axes answers, on our login page or the admin's, once a login is locked out."""
+    context = {"lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES}
+    return render(
+        request,
+        "registration/locked_out.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )

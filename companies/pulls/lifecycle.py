@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from companies import activity
 from companies.activity import Actor
@@ -24,6 +26,8 @@ class PullStateError(Exception):
 Status = DataPull.Status
 ACTIVE = (Status.QUEUED, Status.FETCHING)
 QUEUED_STALE_AFTER = timedelta(days=1)
+# Where run_pull is stored in the task table: now, and as versions before companies.pulls did.
+PULL_TASK_PATHS = ("companies.pulls.tasks.run_pull", "companies.tasks.run_pull")
 
 
 NOT_LINKED = (
@@ -60,3 +64,28 @@ def end(pull: DataPull, status: str, error: str) -> str:
             )
     logger.info("Pull %s ended in %s", pull.pk, status)
     return status
+
+
+class PullAbandoned(Exception):
+    """Stored as the failure of a pull's task whose worker stopped, or never started it."""
+
+
+def fail_abandoned_task(pull: DataPull, reason: str) -> int:
+    """Mark the task of an abandoned pull failed, with the reason; the number of tasks marked.
+
+    A killed worker leaves its task Running in the task table forever, and a task that no worker
+    took would still start a day late, for a pull that has been replaced.
+    """
+    tasks = DBTaskResult.objects.select_for_update().filter(
+        task_path__in=PULL_TASK_PATHS,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=str(pull.pk),
+    )
+    marked = 0
+    with transaction.atomic():
+        for task in tasks:
+            task.set_failed(PullAbandoned(reason))
+            marked += 1
+    if marked:
+        logger.warning("Pull %s was abandoned; its task is marked failed: %s", pull.pk, reason)
+    return marked

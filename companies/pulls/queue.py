@@ -25,6 +25,7 @@ from companies.pulls.lifecycle import (
     PullStateError,
     Status,
     end,
+    fail_abandoned_task,
 )
 from companies.pulls.tasks import run_pull
 from companies.services import ConnectionStateError, lock_linked_connection
@@ -40,7 +41,9 @@ def pull_queue(
         connection = lock_linked_connection(connection, refusal=NOT_LINKED)
         active = connection.pulls.filter(status__in=ACTIVE).first()
         if active and _is_abandoned(active):
-            end(active, Status.FETCH_ERROR, _abandoned_message(active))
+            reason = _abandoned_message(active)
+            end(active, Status.FETCH_ERROR, reason)
+            fail_abandoned_task(active, reason)
             active = None
         if active:
             return active, False

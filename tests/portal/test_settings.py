@@ -53,3 +53,21 @@ def test_a_bad_database_url_is_a_clear_error():
 def test_an_empty_database_url_means_the_default_sqlite_file():
     result = _manage("check", DATABASE_URL="", DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_trusted_proxy_is_a_clear_error():
+    result = _manage("check", TRUSTED_PROXIES="10.0.0.0/8,proxy.example.com")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.example.com' is not an IP address or network" in result.stderr
+
+
+def test_a_login_failure_limit_below_one_is_a_clear_error():
+    result = _manage("check", LOGIN_FAILURE_LIMIT="0")
+    assert result.returncode != 0
+    assert "LOGIN_FAILURE_LIMIT must be at least 1." in result.stderr
+
+
+def test_an_unknown_log_level_is_a_clear_error():
+    result = _manage("check", LOG_LEVEL="LOUD")
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL." in result.stderr

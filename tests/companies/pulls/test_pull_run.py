@@ -167,6 +167,55 @@ class TestAbandonedPulls:
         assert lost.status == "FetchError"
         assert lost.error_message == "No worker started this pull within a day."
 
+    def test_the_task_of_a_pull_whose_worker_died_is_marked_failed(self, linked, settings):
+        settings.PULL_STALE_AFTER_SECONDS = 600
+        stuck, _ = queue.pull_queue(connection=linked, actor=STAFF)
+        long_ago = timezone.now() - timedelta(minutes=11)
+        DataPull.objects.filter(pk=stuck.pk).update(
+            status="Fetching", started=long_ago, heartbeat=long_ago
+        )
+        # What a worker killed mid-pull leaves behind.
+        DBTaskResult.objects.update(status="RUNNING", started_at=long_ago)
+        fresh, _ = queue.pull_queue(connection=linked, actor=STAFF)
+
+        task = DBTaskResult.objects.get(args_kwargs__args__0=str(stuck.pk))
+        assert task.status == "FAILED"
+        assert task.finished_at is not None
+        assert task.exception_class_path == "companies.pulls.lifecycle.PullAbandoned"
+        assert "no progress for 10 minutes" in task.traceback
+        new_task = DBTaskResult.objects.get(args_kwargs__args__0=str(fresh.pk))
+        assert new_task.status == "READY"
+
+    def test_the_task_no_worker_started_is_marked_failed_and_never_runs(self, linked):
+        lost, _ = queue.pull_queue(connection=linked, actor=STAFF)
+        DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
+        fresh, _ = queue.pull_queue(connection=linked, actor=STAFF)
+        task = DBTaskResult.objects.get(args_kwargs__args__0=str(lost.pk))
+        assert task.status == "FAILED"
+        assert "No worker started this pull within a day." in task.traceback
+        run_worker()
+        assert DBTaskResult.objects.get(pk=task.pk).status == "FAILED"
+        fresh.refresh_from_db()
+        assert fresh.status == "Complete"
+
+    def test_a_task_queued_under_the_old_task_path_is_marked_failed_too(self, linked):
+        lost, _ = queue.pull_queue(connection=linked, actor=STAFF)
+        DBTaskResult.objects.update(task_path="companies.tasks.run_pull")
+        DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
+        queue.pull_queue(connection=linked, actor=STAFF)
+        assert DBTaskResult.objects.get(task_path="companies.tasks.run_pull").status == "FAILED"
+
+    def test_staff_see_the_failed_task_in_the_admin(self, linked, admin_client):
+        lost, _ = queue.pull_queue(connection=linked, actor=STAFF)
+        DataPull.objects.filter(pk=lost.pk).update(requested=timezone.now() - timedelta(days=2))
+        queue.pull_queue(connection=linked, actor=STAFF)
+        task = DBTaskResult.objects.get(args_kwargs__args__0=str(lost.pk))
+        tasks_admin = "/admin/django_tasks_database/dbtaskresult/"
+        listing = admin_client.get(f"{tasks_admin}?status__exact=FAILED")
+        assert str(task.pk) in listing.content.decode()
+        detail = admin_client.get(f"{tasks_admin}{task.pk}/change/")
+        assert "No worker started this pull within a day." in detail.content.decode()
+
     def test_a_pull_waiting_in_a_long_queue_is_kept(self, linked):
         waiting, _ = queue.pull_queue(connection=linked, actor=STAFF)
         DataPull.objects.filter(pk=waiting.pk).update(requested=timezone.now() - timedelta(hours=3))
