@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from portal.apikit.parser import UnpairedSurrogate
+
 BODY_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
 
 
@@ -29,6 +31,16 @@ def _item_id(location: tuple | list) -> str:
         if source == "body" and parts[:1] == ["payload"]:
             parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+def _surrogate_item(error: UnpairedSurrogate) -> dict:
+    item_id = ".".join(str(part) for part in error.path) or "body"
+    what = "A field name in this object" if error.in_key else "This text"
+    return {
+        "itemId": item_id,
+        "message": f"{what} contains an unpaired UTF-16 surrogate (such as \\ud800), "
+        "which is not a character. Send valid Unicode text.",
+    }
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -66,6 +78,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, UnpairedSurrogate):
+            items = [_surrogate_item(exc.__cause__)]
+            return respond(request, 400, "The request is not valid; see validation.errors.", items)
         message = str(exc)
         if message.startswith("Cannot parse request body"):
             message = "The request body is not valid JSON (or is larger than 1 MB)."
