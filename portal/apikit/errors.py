@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -31,6 +33,13 @@ def _item_id(location: tuple | list) -> str:
         if source == "body" and parts[:1] == ["payload"]:
             parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+def body_limit_in_words() -> str:
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if size and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size} bytes"
 
 
 def _surrogate_item(error: UnpairedSurrogate) -> dict:
@@ -83,8 +92,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return respond(request, 400, "The request is not valid; see validation.errors.", items)
         message = str(exc)
         if message.startswith("Cannot parse request body"):
-            message = "The request body is not valid JSON (or is larger than 1 MB)."
+            message = "The request body is not valid JSON."
         return respond(request, exc.status_code, message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(
+            request, 413, f"The request body is larger than the {body_limit_in_words()} limit."
+        )
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -73,3 +73,50 @@ class TestUnpairedSurrogates:
         response = api.post("/api/companies", raw=raw)
         assert response.status_code == 201
         assert response.json()["description"] == "Hi \N{KANGAROO}"
+
+
+class TestErrorsOutsideTheEndpoints:
+    def test_an_unknown_path_is_a_json_404(self, api):
+        body = error_of(api.get("/api/nothing-here"), 404)
+        assert "/api/nothing-here" in body["error"]
+
+    def test_an_unknown_path_is_a_json_404_without_a_key_too(self, client):
+        error_of(client.get("/api/companies/x/y/z/w"), 404)
+
+    def test_a_trailing_slash_gets_a_hint(self, api):
+        body = error_of(api.get("/api/companies/"), 404)
+        assert "Leave out the trailing slash: /api/companies." in body["error"]
+
+    def test_a_json_404_in_development_too(self, api, settings):
+        # With DEBUG on, Django answers an unknown path with its own debug page.
+        settings.DEBUG = True
+        error_of(api.get("/api/nothing-here"), 404)
+
+    def test_a_wrong_method_is_a_json_405_with_allow(self, api):
+        body = error_of(api.put("/api/companies", {"name": "Wombat Works"}), 405)
+        assert body["error"] == "PUT is not allowed on /api/companies; it allows GET, POST."
+        assert sorted(response_methods(api.put("/api/companies"))) == ["GET", "POST"]
+
+    def test_a_body_over_the_limit_is_a_json_413(self, api, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        body = error_of(api.post("/api/companies", {"name": "a" * 2000}), 413)
+        assert body["error"] == "The request body is larger than the 1000 bytes limit."
+        assert not Company.objects.exists()
+
+    def test_the_default_limit_is_named_in_megabytes(self, api):
+        body = error_of(api.post("/api/companies", {"name": "a" * 2_000_000}), 413)
+        assert body["error"] == "The request body is larger than the 1 MB limit."
+
+    @pytest.mark.parametrize("raw", [b"{", b'{"name": ', b"\xff\xfe{}"])
+    def test_malformed_json_is_a_json_400(self, api, raw):
+        body = error_of(api.post("/api/companies", raw=raw), 400)
+        assert body["error"] == "The request body is not valid JSON."
+
+    def test_a_portal_404_stays_an_html_page(self, manager_client):
+        response = manager_client.get("/companies/not-a-page/")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+
+
+def response_methods(response) -> list[str]:
+    return [method.strip() for method in response["Allow"].split(",")]
