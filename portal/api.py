@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from portal.apikit.auth import ApiKeyAuth
 from portal.apikit.errors import install_error_handlers
 from portal.apikit.parser import JsonParser
+from portal.apikit.throttling import ApiKeyRateThrottle
 
 api = NinjaAPI(
     title="Causeway API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     ),
     auth=ApiKeyAuth(),
     parser=JsonParser(),
+    throttle=ApiKeyRateThrottle(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -3,6 +3,7 @@ input, `validation.errors` naming each field."""
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from portal.apikit.parser import UnpairedSurrogate
 
@@ -100,6 +101,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return respond(
             request, 413, f"The request body is larger than the {body_limit_in_words()} limit."
         )
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # Ninja adds the Retry-After header to this response.
+        after = f" Retry after {math.ceil(exc.wait)} seconds." if exc.wait is not None else ""
+        message = f"Too many requests with this API key.{after}"
+        return respond(request, 429, message)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
