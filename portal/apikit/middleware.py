@@ -59,7 +59,11 @@ def _wants_html(request: HttpRequest) -> bool:
 
 
 def _looks_like_api_call(request: HttpRequest) -> bool:
-    return "X-API-KEY" in request.headers or request.content_type == "application/json"
+    # JSON from a signed-in browser is the portal's to answer (it refuses it as a bad form).
+    signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES
+    return "X-API-KEY" in request.headers or (
+        request.content_type == "application/json" and not signed_in
+    )
 
 
 def _api_twin(request: HttpRequest) -> str | None:

@@ -72,3 +72,10 @@ class TestThePortalPagesStay:
         response = manager_client.get("/accounts")
         assert response.status_code == 301
         assert response["Location"] == "/accounts/"
+
+    def test_json_from_a_signed_in_browser_is_left_to_the_portal(self, manager_client):
+        response = manager_client.post(
+            "/companies/create/", '{"name": "Acme"}', content_type="application/json"
+        )
+        assert response.status_code != 404
+        assert "/api/" not in response.content.decode()
