@@ -54,6 +54,8 @@ class AccountIn(StrictSchema):
         max_length=50,
         description="The payroll provider to use: " + ", ".join(provider_keys()) + ".",
         examples=["quickbooks"],
+        # In the schema only: an unknown provider gets the server's message naming them.
+        json_schema_extra={"enum": provider_keys()},
     )
     user_name: str | None = Field(
         None,
@@ -71,7 +73,9 @@ class AccountIn(StrictSchema):
 
 
 class MfaIn(StrictSchema):
-    mfa: str = Field(max_length=20, description="The code the user received.", examples=["123456"])
+    mfa: str = Field(
+        min_length=1, max_length=20, description="The code the user received.", examples=["123456"]
+    )
 
 
 class MfaMethod(Schema):

@@ -13,8 +13,9 @@ from ninja.errors import HttpError
 from companies import queries, services
 from companies.activity import Actor
 from companies.link.tokens import expires_at, link_url_for
-from companies.models import Company, DataConnection, LinkSettings
+from companies.models import DESCRIPTION_MAX_LENGTH, Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
+from companies.validators import NAME_MAX_LENGTH, NAME_PUNCTUATION
 from portal.apikit import idempotency
 from portal.apikit.idempotency import idempotent
 from portal.apikit.pagination import MAX_PAGE, MAX_PAGE_SIZE, Page, PageParams, paginate
@@ -25,20 +26,45 @@ router = Router(tags=["Companies"])
 
 # Schemas
 
+# The schema states the rules the server applies (companies.validators, the models), so a
+# client that validates against it is not refused. They stay checked by the server, with its
+# messages. The name pattern is exact for ASCII and lets any other character through: which
+# letters are letters is Unicode's business, and not every regex engine knows it.
+# (The hyphen goes last in its class, so that no character needs escaping.)
+_NAME_ASCII = "A-Za-z0-9" + NAME_PUNCTUATION.replace("-", "") + "-"
+_NAME_CHARACTER = f"(?:[{_NAME_ASCII}]|[^\\x00-\\x7f])"
+NAME_SCHEMA = {
+    "minLength": 1,
+    "maxLength": NAME_MAX_LENGTH,
+    # Spaces around the name are trimmed; at least one other character.
+    "pattern": f"^ *{_NAME_CHARACTER}(?:{_NAME_CHARACTER}| )*$",
+}
+DESCRIPTION_SCHEMA = {"maxLength": DESCRIPTION_MAX_LENGTH, "pattern": "^[^\\x00]*$"}
+
 
 class CompanyIn(StrictSchema):
-    name: str = Field(description="1 to 255 letters, digits, spaces and - ' & @ . , ? !")
-    description: str | None = Field(None, description="Anything that helps you later.")
+    name: str = Field(
+        description="1 to 255 letters, digits, spaces and - ' & @ . , ? !",
+        json_schema_extra=NAME_SCHEMA,
+    )
+    description: str | None = Field(
+        None, description="Anything that helps you later.", json_schema_extra=DESCRIPTION_SCHEMA
+    )
 
 
 class CompanyPatch(StrictSchema):
     # A string, not nullable, in the schema too: it may be left out, but not set to null.
-    name: str = Field(None, description="May be left out, but not set to null.")
-    description: str | None = None
+    name: str = Field(
+        None, description="May be left out, but not set to null.", json_schema_extra=NAME_SCHEMA
+    )
+    description: str | None = Field(None, json_schema_extra=DESCRIPTION_SCHEMA)
 
 
 class ConnectionIn(StrictSchema):
-    platformKey: str = Field(description="A platform key, such as `xero`.")
+    platformKey: str = Field(
+        description="A platform key, such as `xero`.",
+        json_schema_extra={"enum": [platform.key for platform in all_platforms()]},
+    )
 
 
 class ConnectionPatch(StrictSchema):

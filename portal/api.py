@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 
 from portal.apikit.auth import ApiKeyAuth
 from portal.apikit.errors import install_error_handlers
+from portal.apikit.parser import JsonParser
+from portal.apikit.throttling import ApiKeyRateThrottle
 
 api = NinjaAPI(
     title="Causeway API",
@@ -16,6 +18,8 @@ api = NinjaAPI(
         "`X-API-KEY` header; create keys in the portal under Settings > API keys."
     ),
     auth=ApiKeyAuth(),
+    parser=JsonParser(),
+    throttle=ApiKeyRateThrottle(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -6,6 +6,7 @@ a production run (DEBUG off) without a real SECRET_KEY refuses to start.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "portal.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware: an API call sent without the /api prefix gets a JSON 404.
+    "portal.apikit.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,6 +230,15 @@ STORAGES = {
 
 # Uploads are never expected; keep request bodies small so a huge post is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+
+# The JSON API: calls per API key, as "<count>/<second|minute|hour|day>"; empty for no limit.
+# Counted in the cache: shared by every process only with REDIS_URL.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute").strip()
+if API_RATE_LIMIT and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT is {API_RATE_LIMIT!r}: use a count and a period, such as 600/minute "
+        "(second, minute, hour or day), or leave it empty for no limit."
+    )
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -18,6 +19,9 @@ from accounts.crypto import Secret
 from accounts.models import PayrollAccount
 from companies.activity import Actor
 from companies.models import Company
+
+# Where manage.py is, for tests that start our own commands.
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def path_of(url: str) -> str:

@@ -3,12 +3,17 @@ input, `validation.errors` naming each field."""
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from portal.apikit.parser import UnpairedSurrogate
 
 BODY_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
 
@@ -29,6 +34,23 @@ def _item_id(location: tuple | list) -> str:
         if source == "body" and parts[:1] == ["payload"]:
             parts = parts[1:]
     return ".".join(parts) or "body"
+
+
+def body_limit_in_words() -> str:
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if size and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size} bytes"
+
+
+def _surrogate_item(error: UnpairedSurrogate) -> dict:
+    item_id = ".".join(str(part) for part in error.path) or "body"
+    what = "A field name in this object" if error.in_key else "This text"
+    return {
+        "itemId": item_id,
+        "message": f"{what} contains an unpaired UTF-16 surrogate (such as \\ud800), "
+        "which is not a character. Send valid Unicode text.",
+    }
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -66,10 +88,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, UnpairedSurrogate):
+            items = [_surrogate_item(exc.__cause__)]
+            return respond(request, 400, "The request is not valid; see validation.errors.", items)
         message = str(exc)
         if message.startswith("Cannot parse request body"):
-            message = "The request body is not valid JSON (or is larger than 1 MB)."
+            message = "The request body is not valid JSON."
         return respond(request, exc.status_code, message)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(
+            request, 413, f"The request body is larger than the {body_limit_in_words()} limit."
+        )
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # Ninja adds the Retry-After header to this response.
+        after = f" Retry after {math.ceil(exc.wait)} seconds." if exc.wait is not None else ""
+        message = f"Too many requests with this API key.{after}"
+        return respond(request, 429, message)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

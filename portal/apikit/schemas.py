@@ -27,5 +27,5 @@ class ErrorOut(Schema):
     validation: ValidationDetails | None = None
 
 
-# The errors any authenticated call by id can answer.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+# The errors any authenticated call by id can answer; 429 is the rate limit per API key.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}

@@ -3,11 +3,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support import PROJECT_ROOT
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -15,7 +14,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=PROJECT_ROOT,
         env=environment,
         capture_output=True,
         text=True,

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,8 +15,7 @@ from companies import services
 from companies.activity import Actor
 from companies.models import ActivityEntry, DataConnection, DataPull, PulledRecord
 from companies.pulls import queue
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support import PROJECT_ROOT
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -40,7 +38,7 @@ def _worker() -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": _database_url(), "PULL_BACKOFF_SECONDS": "0"}
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
-        cwd=ROOT,
+        cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
