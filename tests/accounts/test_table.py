@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies import services as company_services
-from tests.support import make_account
+from tests.support import fragment_of, make_account, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +106,7 @@ class TestTable:
 
     def test_htmx_gets_the_table_alone(self, manager_client, accounts, htmx_headers):
         r = manager_client.get("/accounts/", {"status": "CONNECTED"}, headers=htmx_headers)
-        html = r.content.decode()
-        assert html.lstrip().startswith('<div id="accounts-table"')
+        html = fragment_of(r, "accounts-table")
         assert "<h1>" not in html
         assert row_names(r) == ["alice@platypus.example"]
         assert r["Vary"] and "HX-Request" in r["Vary"]
@@ -171,5 +170,5 @@ class TestNavigation:
         assert '<a href="/accounts/" aria-current="page">Payroll accounts</a>' in html
 
     def test_an_outsider_does_not_see_it(self, outsider_client):
-        html = outsider_client.get("/settings/").content.decode()
+        html = page_of(outsider_client.get("/settings/"), "Settings")
         assert "Payroll accounts" not in html
