@@ -248,9 +248,13 @@ def test_no_log_line_carries_it(api, company, caplog):
         "user_name": "x+mfa@company.com",
         "password": PLAINTEXT,
     }
-    account_id = api.post("/api/accounts", body).json()["account_id"]
-    api.put(f"/api/accounts/{account_id}/mfa", {"mfa": "000000"})
-    run_worker()
+    created = api.post("/api/accounts", body)
+    assert created.status_code == 201
+    account_id = created.json()["account_id"]
+    run_worker()  # signs in with the password; the provider asks for a code
+    refused = api.put(f"/api/accounts/{account_id}/mfa", {"mfa": "000000"})
+    assert refused.status_code == 400, refused.content
+    assert "refused the code" in refused.json()["error"]
     assert caplog.records  # something was logged at all
     assert PLAINTEXT not in caplog.text
 
