@@ -81,6 +81,7 @@ class TestTable:
     )
     def test_it_filters_and_searches(self, manager_client, accounts, params, names):
         r = manager_client.get("/accounts/", params)
+        page_of(r, "Payroll accounts")
         assert row_names(r) == names
 
     def test_it_filters_by_company(self, manager_client, accounts, wombat):
@@ -101,7 +102,7 @@ class TestTable:
     )
     def test_bad_filter_values_are_ignored(self, manager_client, accounts, params):
         r = manager_client.get("/accounts/", params)
-        assert r.status_code == 200
+        page_of(r, "Payroll accounts")
         assert len(row_names(r)) == (0 if "q" in params else 4)
 
     def test_htmx_gets_the_table_alone(self, manager_client, accounts, htmx_headers):
