@@ -1,10 +1,12 @@
-"""Helpers the tests share: driving the Link flow as a browser would, the JSON API client,
-running the task worker, and making payroll accounts. Fixtures are in the conftest files."""
+"""Helpers the tests share: checking which page or fragment came back, driving the Link flow
+as a browser would, the JSON API client, running the task worker, and making payroll accounts.
+Fixtures are in the conftest files."""
 
 from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from io import StringIO
 from pathlib import Path
 from unittest import mock
@@ -157,3 +159,31 @@ def make_account(
         PayrollAccount.objects.filter(pk=account.pk).update(status=status)
         account.refresh_from_db()
     return account
+
+
+# Which response came back: a test checks it before saying what the response does not show,
+# or an error page (403, 404, a redirect) would pass every "not in".
+
+
+def page_of(response, heading: str, *, status: int = 200) -> str:
+    """The HTML of a whole page, after checking its status and that an <h1> says `heading`
+    (as a reader sees it: tags dropped, entities decoded, spaces collapsed)."""
+    assert response.status_code == status, f"status {response.status_code}, not {status}"
+    html = response.content.decode()
+    headings = [
+        " ".join(unescape(re.sub(r"<[^>]*>", "", text)).split())
+        for text in re.findall(r"<h1\b[^>]*>(.*?)</h1>", html, flags=re.S)
+    ]
+    assert heading in headings, f"no <h1> {heading!r}; the page has {headings}"
+    return html
+
+
+def fragment_of(response, root_id: str, *, status: int = 200) -> str:
+    """The HTML of an HTMX fragment, after checking its status and that it is the element
+    with id `root_id` (not a whole page, not an error page)."""
+    assert response.status_code == status, f"status {response.status_code}, not {status}"
+    html = response.content.decode()
+    assert re.match(rf'\s*<\w+\b[^>]*\bid="{re.escape(root_id)}"', html), (
+        f"not the #{root_id} fragment: {html[:120]!r}"
+    )
+    return html

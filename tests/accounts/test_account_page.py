@@ -8,7 +8,7 @@ import pytest
 
 from accounts import services
 from accounts.models import PayrollAccount
-from tests.support import make_account
+from tests.support import fragment_of, make_account, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,7 @@ class TestPage:
         assert 'hx-trigger="load delay:2s"' in html
         services.account_verify(account_id=account.account_id)
         fragment = viewer_client.get(f"/accounts/{account.account_id}/", headers=htmx_headers)
-        html = fragment.content.decode()
-        assert html.lstrip().startswith('<section id="account-status"')
+        html = fragment_of(fragment, "account-status")
         assert ">CONNECTED</span>" in html
         assert "hx-trigger" not in html  # done: it stops asking
 
@@ -65,7 +64,11 @@ class TestMfaForm:
         assert "asks for a code sent by SMS" in html
 
     def test_a_viewer_sees_no_form_and_may_not_post(self, viewer_client, waiting):
-        html = viewer_client.get(f"/accounts/{waiting.account_id}/").content.decode()
+        html = page_of(
+            viewer_client.get(f"/accounts/{waiting.account_id}/"),
+            "QuickBooks Payroll account john.smith+sms@company.com",
+        )
+        assert ">MFA_REQUIRED</span>" in html  # the state in which a manager gets the form
         assert 'id="mfa-form"' not in html
         r = viewer_client.post(f"/accounts/{waiting.account_id}/mfa/", {"code": "123456"})
         assert r.status_code == 403

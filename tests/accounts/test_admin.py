@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import PayrollAccount
 from companies.models import ActivityEntry
-from tests.support import make_account
+from tests.support import make_account, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,12 @@ class TestAdmin:
     def test_accounts_cannot_be_added_or_edited_there(self, admin_client, company):
         account = make_account(company)
         assert admin_client.get("/admin/accounts/payrollaccount/add/").status_code == 403
-        page = admin_client.get(f"/admin/accounts/payrollaccount/{account.account_id}/change/")
-        assert page.status_code == 200
-        assert 'name="user_name"' not in page.content.decode()  # read-only
+        page = page_of(
+            admin_client.get(f"/admin/accounts/payrollaccount/{account.account_id}/change/"),
+            "View payroll account",
+        )
+        assert '<div class="readonly">john.smith@company.com</div>' in page
+        assert 'name="user_name"' not in page  # read-only
 
     def test_delete_goes_through_the_service(self, admin_client, company):
         account = make_account(company)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from companies import services as company_services
-from tests.support import make_account
+from tests.support import make_account, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ class TestCompanyCard:
     def test_it_lists_the_companys_accounts(self, viewer_client, company):
         account = make_account(company, status="CONNECTED")
         make_account(company_services.company_create(name="Wombat Works"), user_name="other@x")
-        html = viewer_client.get(f"/companies/{company.id}/").content.decode()
+        html = page_of(viewer_client.get(f"/companies/{company.id}/"), "Platypus Properties")
         assert '<h2 id="payroll-heading">Payroll accounts</h2>' in html
         assert f'<a href="/accounts/{account.account_id}/">QuickBooks Payroll</a>' in html
         assert "john.smith@company.com" in html

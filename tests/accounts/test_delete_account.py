@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import PayrollAccount
 from companies.models import ActivityEntry
-from tests.support import make_account
+from tests.support import fragment_of, make_account
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ class TestDelete:
     def test_htmx_removes_the_row_and_says_so(self, manager_client, company, htmx_headers):
         account = make_account(company)
         r = manager_client.post(f"/accounts/{account.account_id}/delete/", headers=htmx_headers)
-        html = r.content.decode()
+        html = fragment_of(r, "messages")
         assert 'hx-swap-oob="true"' in html
         assert "Deleted the QuickBooks Payroll account." in html
         assert "<tr" not in html

@@ -22,7 +22,7 @@ from django.views.debug import ExceptionReporter
 from accounts import services
 from accounts.crypto import Secret
 from accounts.models import PayrollAccount
-from tests.support import TEAL_SAMPLE_REQUEST, make_account, run_worker
+from tests.support import TEAL_SAMPLE_REQUEST, make_account, page_of, run_worker
 
 PLAINTEXT = "correct-horse-battery-staple-42"
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -62,8 +62,10 @@ class TestAtRest:
         assert Fernet(key).decrypt(ciphertext.encode()).decode() == PLAINTEXT
 
     def test_no_table_holds_the_plaintext(self, company):
-        make_account(company, password=PLAINTEXT)
-        assert PLAINTEXT not in every_row_in_the_database()
+        account = make_account(company, password=PLAINTEXT)
+        rows = every_row_in_the_database()
+        assert account.password_ciphertext in rows  # the account's row is in the dump
+        assert PLAINTEXT not in rows
 
     def test_the_same_password_encrypts_differently_each_time(self, company):
         first = make_account(company, password=PLAINTEXT)
@@ -186,28 +188,30 @@ class TestNeverShown:
     def test_api_responses_never_carry_it(self, api, company):
         body = {**TEAL_SAMPLE_REQUEST, "user_id": str(company.id), "password": PLAINTEXT}
         created = api.post("/api/accounts", body)
+        assert created.status_code == 201
         account_id = created.json()["account_id"]
-        for response in (
-            created,
-            api.get(f"/api/accounts/{account_id}"),
-            api.get("/api/accounts"),
-            api.get("/api/openapi.json"),
-        ):
+        one = api.get(f"/api/accounts/{account_id}")
+        listing = api.get("/api/accounts")
+        schema = api.get("/api/openapi.json")
+        assert (one.status_code, listing.status_code, schema.status_code) == (200, 200, 200)
+        assert one.json()["account_id"] == account_id
+        assert [account["account_id"] for account in listing.json()["results"]] == [account_id]
+        assert "/api/accounts" in schema.json()["paths"]
+        for response in (created, one, listing, schema):
             assert PLAINTEXT not in response.content.decode()
-        assert '"password"' not in api.get(f"/api/accounts/{account_id}").content.decode()
+        assert '"password"' not in one.content.decode()
 
     def test_portal_pages_never_carry_it(self, manager_client, company):
         account = make_account(company, password=PLAINTEXT)
-        for path in (
-            "/accounts/",
-            f"/accounts/{account.pk}/",
-            f"/accounts/{account.pk}/delete/",
-            f"/companies/{company.pk}/",
+        for path, heading in (
+            ("/accounts/", "Payroll accounts"),
+            (f"/accounts/{account.pk}/", "QuickBooks Payroll account john.smith@company.com"),
+            (f"/accounts/{account.pk}/delete/", "Delete this QuickBooks Payroll account?"),
+            (f"/companies/{company.pk}/", "Platypus Properties"),
         ):
-            response = manager_client.get(path)
-            assert response.status_code == 200, path
-            assert PLAINTEXT not in response.content.decode()
-            assert account.password_ciphertext not in response.content.decode()
+            html = page_of(manager_client.get(path), heading)
+            assert PLAINTEXT not in html
+            assert account.password_ciphertext not in html
 
     def test_a_refused_create_form_does_not_echo_it(self, manager_client, company):
         response = manager_client.post(
@@ -228,8 +232,11 @@ class TestNeverShown:
         assert account.password_ciphertext not in html
         assert "field-password" not in html
         assert "password_ciphertext" not in html
-        listing = admin_client.get("/admin/accounts/payrollaccount/")
-        assert PLAINTEXT not in listing.content.decode()
+        listing = page_of(
+            admin_client.get("/admin/accounts/payrollaccount/"), "Select payroll account to view"
+        )
+        assert str(account.account_id) in listing
+        assert PLAINTEXT not in listing
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -241,9 +248,13 @@ def test_no_log_line_carries_it(api, company, caplog):
         "user_name": "x+mfa@company.com",
         "password": PLAINTEXT,
     }
-    account_id = api.post("/api/accounts", body).json()["account_id"]
-    api.put(f"/api/accounts/{account_id}/mfa", {"mfa": "000000"})
-    run_worker()
+    created = api.post("/api/accounts", body)
+    assert created.status_code == 201
+    account_id = created.json()["account_id"]
+    run_worker()  # signs in with the password; the provider asks for a code
+    refused = api.put(f"/api/accounts/{account_id}/mfa", {"mfa": "000000"})
+    assert refused.status_code == 400, refused.content
+    assert "refused the code" in refused.json()["error"]
     assert caplog.records  # something was logged at all
     assert PLAINTEXT not in caplog.text
 

@@ -11,7 +11,15 @@ import pytest
 from accounts.models import PayrollAccount
 from companies import services as company_services
 from companies.models import ActivityEntry
-from tests.support import SAMPLE_PASSWORD, csrf_token, make_account, next_step_of_choice, path_of
+from tests.support import (
+    SAMPLE_PASSWORD,
+    csrf_token,
+    fragment_of,
+    make_account,
+    next_step_of_choice,
+    page_of,
+    path_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +75,7 @@ class TestChooser:
 
     def test_the_filter_box_finds_payroll_providers(self, end_user, link_path, htmx_headers):
         r = end_user.get(link_path + "?_filter=pay", headers=htmx_headers)
-        html = r.content.decode()
+        html = fragment_of(r, "platform-list")
         assert "Paychex Flex" in html and "QuickBooks Payroll" in html
         assert "Xero" not in html and "Gusto" not in html
 
@@ -157,8 +165,7 @@ class TestCredentialProvider:
         chosen = choose(end_user, link_path, "quickbooks")
         refused = sign_in(end_user, chosen, "john", password="wrong-password")
         step = refused["Location"]
-        page = end_user.get(step)
-        html = page.content.decode()
+        html = page_of(end_user.get(step), "Sign in to QuickBooks Payroll")
         assert "did not accept the user name or password" in html
         assert 'value="john"' in html  # the user name is kept, the password is not
         assert not re.search(r'<input type="password"[^>]*value=', html)

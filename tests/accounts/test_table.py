@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from companies import services as company_services
-from tests.support import make_account
+from tests.support import fragment_of, make_account, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,7 @@ class TestTable:
     )
     def test_it_filters_and_searches(self, manager_client, accounts, params, names):
         r = manager_client.get("/accounts/", params)
+        page_of(r, "Payroll accounts")
         assert row_names(r) == names
 
     def test_it_filters_by_company(self, manager_client, accounts, wombat):
@@ -101,13 +102,12 @@ class TestTable:
     )
     def test_bad_filter_values_are_ignored(self, manager_client, accounts, params):
         r = manager_client.get("/accounts/", params)
-        assert r.status_code == 200
+        page_of(r, "Payroll accounts")
         assert len(row_names(r)) == (0 if "q" in params else 4)
 
     def test_htmx_gets_the_table_alone(self, manager_client, accounts, htmx_headers):
         r = manager_client.get("/accounts/", {"status": "CONNECTED"}, headers=htmx_headers)
-        html = r.content.decode()
-        assert html.lstrip().startswith('<div id="accounts-table"')
+        html = fragment_of(r, "accounts-table")
         assert "<h1>" not in html
         assert row_names(r) == ["alice@platypus.example"]
         assert r["Vary"] and "HX-Request" in r["Vary"]
@@ -171,5 +171,5 @@ class TestNavigation:
         assert '<a href="/accounts/" aria-current="page">Payroll accounts</a>' in html
 
     def test_an_outsider_does_not_see_it(self, outsider_client):
-        html = outsider_client.get("/settings/").content.decode()
+        html = page_of(outsider_client.get("/settings/"), "Settings")
         assert "Payroll accounts" not in html

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from companies import services
+from tests.support import page_of
 
 
 class TestCompanyDetail:
@@ -33,7 +34,7 @@ class TestCompanyDetail:
         make_connection(company, platform="sage", status="Deauthorized")
         make_connection(company, platform="freeagent", status="Unlinked")
 
-        page = manager_client.get(f"/companies/{company.id}/").content.decode()
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), "Platypus Properties")
         assert "No connections yet." not in page
         for platform, status in [
             ("Xero", "Linked"),
@@ -51,7 +52,7 @@ class TestCompanyDetail:
     ):
         other = services.company_create(name="Other Co")
         make_connection(other, platform="xero")
-        page = manager_client.get(f"/companies/{company.id}/").content.decode()
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), "Platypus Properties")
         assert "Xero" not in page
         assert "No connections yet." in page
 
@@ -64,7 +65,7 @@ class TestCompanyDetail:
         company = services.company_create(
             name="Acme", description="<script>alert(1)</script>\nSecond line"
         )
-        page = manager_client.get(f"/companies/{company.id}/").content.decode()
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), "Acme")
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>Second line" in page
 
@@ -74,9 +75,8 @@ class TestCompanyDetail:
         assert r.url == f"/login/?next=/companies/{company.id}/"
 
     def test_it_checks_permission(self, outsider_client, company):
-        r = outsider_client.get(f"/companies/{company.id}/")
-        assert r.status_code == 403
-        assert "Platypus Properties" not in r.content.decode()
+        page = page_of(outsider_client.get(f"/companies/{company.id}/"), "Not allowed", status=403)
+        assert "Platypus Properties" not in page
 
     def test_viewer_sees_no_edit_or_delete_controls(self, viewer_client, company):
         r = viewer_client.get(f"/companies/{company.id}/")

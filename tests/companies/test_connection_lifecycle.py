@@ -7,7 +7,7 @@ import pytest
 from companies import services
 from companies.activity import Actor
 from companies.models import ActivityEntry, Company, DataConnection
-from tests.support import answer, choose, path_of
+from tests.support import answer, choose, fragment_of, page_of, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,7 @@ class TestCompanyPage:
         response = manager_client.post(
             f"/companies/{company.id}/link-url/renew/", headers=htmx_headers
         )
-        body = response.content.decode()
-        assert body.lstrip().startswith('<div id="lifecycle"')
+        body = fragment_of(response, "lifecycle")
         assert "Issued a new Link URL." in body
         assert old_url not in body
 
@@ -124,7 +123,8 @@ class TestCompanyPage:
         )
         linked.refresh_from_db()
         assert linked.status == "Linked"
-        body = viewer_client.get(f"/companies/{linked.company_id}/").content.decode()
+        body = page_of(viewer_client.get(f"/companies/{linked.company_id}/"), "Platypus Properties")
+        assert f'<tr id="connection-{linked.id}">' in body
         assert "Revoke at platform" not in body and "Revoke Link URLs" not in body
 
     def test_a_connection_of_another_company_is_404(self, manager_client, linked):

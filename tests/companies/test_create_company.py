@@ -7,6 +7,7 @@ import re
 import pytest
 
 from companies.models import Company
+from tests.support import page_of
 
 URL = "/companies/create/"
 
@@ -111,8 +112,7 @@ class TestCreateCompany:
     def test_the_error_page_links_back_to_the_table(self, manager_client, company):
         # After a failed plain POST the address is /companies/create/; sorting and paging
         # from that page must still lead to the table, not to the create endpoint.
-        r = manager_client.post(URL, {"name": ""})
-        page = r.content.decode()
+        page = page_of(manager_client.post(URL, {"name": ""}), "Companies", status=400)
         assert 'href="/companies/?sort=name"' in page
         assert 'href="?' not in page
         assert 'action="/companies/"' in page

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 
 from companies import services
 from companies.models import Company, DataConnection
+from tests.support import page_of
 
 
 def delete_url(company: Company) -> str:
@@ -53,9 +54,8 @@ class TestDeleteConfirmation:
     @pytest.mark.parametrize("user_client", ["viewer_client", "outsider_client"])
     def test_it_checks_permission(self, request, user_client, company):
         client = request.getfixturevalue(user_client)
-        r = client.get(delete_url(company))
-        assert r.status_code == 403
-        assert "Delete “Platypus Properties”?" not in r.content.decode()
+        page = page_of(client.get(delete_url(company)), "Not allowed", status=403)
+        assert "Delete “Platypus Properties”?" not in page
 
     def test_unknown_company(self, manager_client, db):
         r = manager_client.get(f"/companies/{uuid.uuid4()}/delete/")
@@ -77,8 +77,7 @@ class TestDeleteCompany:
         # Nothing else goes.
         assert DataConnection.objects.filter(company=other).count() == 1
 
-        r = manager_client.get(r.url)
-        page = r.content.decode()
+        page = page_of(manager_client.get(r.url), "Companies")
         assert (
             "Deleted company “Platypus Properties” with its connections, data and payroll accounts."
             in page
@@ -89,7 +88,7 @@ class TestDeleteCompany:
     def test_the_message_shows_once(self, manager_client, company):
         manager_client.post(delete_url(company))
         manager_client.get("/companies/")
-        page = manager_client.get("/companies/").content.decode()
+        page = page_of(manager_client.get("/companies/"), "Companies")
         assert "Deleted company" not in page
 
     def test_it_works_with_htmx(self, manager_client, company, make_connection, htmx_headers):
@@ -111,7 +110,8 @@ class TestDeleteCompany:
         assert not DataConnection.objects.exists()
 
         # The message was shown; it does not come back on the next page.
-        assert "Deleted company" not in manager_client.get("/companies/").content.decode()
+        page = page_of(manager_client.get("/companies/"), "Companies")
+        assert "Deleted company" not in page
 
     def test_it_requires_login(self, client, company):
         r = client.post(delete_url(company))
@@ -132,8 +132,11 @@ class TestDeleteCompany:
         assert DataConnection.objects.filter(company=company).exists()
 
     def test_viewer_sees_no_delete_control(self, viewer_client, company):
-        for url in ("/companies/", f"/companies/{company.id}/"):
-            page = viewer_client.get(url).content.decode()
+        for url, heading in (
+            ("/companies/", "Companies"),
+            (f"/companies/{company.id}/", "Platypus Properties"),
+        ):
+            page = page_of(viewer_client.get(url), heading)
             assert delete_url(company) not in page
             assert 'hx-confirm="Delete the company' not in page
 

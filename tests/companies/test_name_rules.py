@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from companies import services
 from companies.models import Company
+from tests.support import fragment_of, page_of
 
 ALLOWED_NAMES = [
     "Zürich Café",
@@ -89,6 +90,14 @@ def _error_text(exc: ValidationError) -> str:
 
 def _post_name(client, name: str, headers: dict[str, str] | None = None):
     return client.post("/companies/create/", {"name": name, "description": ""}, headers=headers)
+
+
+def _refusal(response, headers: dict[str, str] | None) -> str:
+    """The form sent back with its error: with HTMX the form alone (a 200, so that htmx swaps
+    it in), without it the companies page (a 400)."""
+    if headers:
+        return fragment_of(response, "create-company")
+    return page_of(response, "Companies", status=400)
 
 
 class TestNameRuleInTheService:
@@ -200,28 +209,27 @@ class TestNameRuleInTheForm:
     @pytest.mark.parametrize("char", REFUSED_PUNCTUATION)
     def test_it_refuses_other_punctuation(self, manager_client, headers, char):
         r = _post_name(manager_client, f"Acme {char} Ltd", headers)
-        assert escape(f"“{char}”") in r.content.decode()
+        assert escape(f"“{char}”") in _refusal(r, headers)
         assert not Company.objects.exists()
 
     def test_it_refuses_a_blank_name(self, manager_client, headers):
         r = _post_name(manager_client, "", headers)
-        assert "This field is required." in r.content.decode()
+        assert "This field is required." in _refusal(r, headers)
         assert not Company.objects.exists()
 
     def test_it_refuses_spaces_only(self, manager_client, headers):
         r = _post_name(manager_client, "   ", headers)
-        assert "Enter a company name." in r.content.decode()
+        assert "Enter a company name." in _refusal(r, headers)
         assert not Company.objects.exists()
 
     def test_it_never_renders_a_script_tag_from_the_name(self, manager_client, headers):
-        r = _post_name(manager_client, "<script>alert(1)</script>", headers)
-        page = r.content.decode()
+        page = _refusal(_post_name(manager_client, "<script>alert(1)</script>", headers), headers)
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
     def test_a_leading_tab_is_refused_not_trimmed(self, manager_client, headers):
         r = _post_name(manager_client, "\tAcme", headers)
-        assert "U+0009" in r.content.decode()
+        assert "U+0009" in _refusal(r, headers)
         assert not Company.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from portal.models import ApiKey
 from portal.services import api_key_create
+from tests.support import page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ class TestApiKeysPage:
         assert "no-store" in response["Cache-Control"]
         # The key works for the API, and is not on the page any more.
         assert Client().get("/api/companies", headers={"X-API-KEY": key}).status_code == 200
-        again = manager_client.get(URL).content.decode()
+        again = page_of(manager_client.get(URL), "API keys")
         assert key not in again
         assert "sign-up service" in again
         assert key[:11] in again  # the prefix, to recognise it
@@ -52,8 +53,8 @@ class TestApiKeysPage:
         assert Client().get("/api/companies", headers={"X-API-KEY": plain}).status_code == 401
 
     def test_a_blank_name_is_an_error(self, manager_client):
-        response = manager_client.post(URL, {"name": "  "})
-        assert response.status_code == 400
+        page = page_of(manager_client.post(URL, {"name": "  "}), "API keys", status=400)
+        assert "This field is required." in page
         assert ApiKey.objects.count() == 0
 
     def test_it_requires_login(self, client):
@@ -90,7 +91,10 @@ class TestApiKeyAdmin:
         client = Client()
         client.force_login(admin)
         api_key, plain = api_key_create(name="x")
-        for url in ("/admin/portal/apikey/", f"/admin/portal/apikey/{api_key.id}/change/"):
-            body = client.get(url).content.decode()
+        for url, heading in (
+            ("/admin/portal/apikey/", "Select API key to change"),
+            (f"/admin/portal/apikey/{api_key.id}/change/", "Change API key"),
+        ):
+            body = page_of(client.get(url), heading)
             assert api_key.prefix in body
             assert plain not in body and api_key.digest not in body

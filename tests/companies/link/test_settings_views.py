@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from companies.models import LinkSettings
+from tests.support import fragment_of
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ class TestPreview:
             {"redirect_url_template": "https://e.com/?c={companyId}&s={statusCode}&x={customerId}"},
             headers=htmx_headers,
         )
-        body = response.content.decode()
+        body = fragment_of(response, "redirect-preview")
         assert (
             "https://e.com/?c=8f74269c-6cbf-4c5e-9b93-599965a7fd49&amp;s=200&amp;x=example-customerId"
             in body
@@ -109,7 +110,7 @@ class TestPreview:
         response = manager_client.get(
             "/settings/link/preview/", {"redirect_url_template": ""}, headers=htmx_headers
         )
-        body = response.content.decode()
+        body = fragment_of(response, "redirect-preview")
         assert "You can close this window" in body
         assert "must start with" not in body
 

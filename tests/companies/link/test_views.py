@@ -6,9 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from companies.models import ActivityEntry, DataConnection
-from tests.support import answer, choose, csrf_token, path_of
+from tests.support import answer, choose, csrf_token, page_of, path_of
 
 pytestmark = pytest.mark.django_db
+
+START_HEADING = "Connect the financial platforms of Platypus Properties"
 
 
 class TestLinkStart:
@@ -22,8 +24,7 @@ class TestLinkStart:
             assert name in body
 
     def test_the_filter_box_narrows_the_platforms(self, end_user, link_path):
-        response = end_user.get(link_path + "?_filter=quick")
-        body = response.content.decode()
+        body = page_of(end_user.get(link_path + "?_filter=quick"), START_HEADING)
         assert "QuickBooks Online" in body
         assert "FreeAgent" not in body
 
@@ -151,6 +152,7 @@ class TestJourney:
 class TestConnectionLinkUrl:
     def test_a_connections_link_url_offers_just_its_platform(self, api, company, end_user):
         created = api.post(f"/api/companies/{company.id}/connections", {"platformKey": "sage"})
-        body = end_user.get(path_of(created.json()["linkUrl"])).content.decode()
+        assert created.status_code == 201
+        body = page_of(end_user.get(path_of(created.json()["linkUrl"])), START_HEADING)
         assert "Sage Business Cloud Accounting" in body
         assert "Xero" not in body and "FreeAgent" not in body

@@ -7,13 +7,13 @@ import pytest
 from companies.activity import Actor
 from companies.models import DataPull, PulledRecord
 from companies.pulls import queue
-from tests.support import run_worker
+from tests.support import fragment_of, page_of, run_worker
 
 pytestmark = pytest.mark.django_db
 
 
 def _page(client, company):
-    return client.get(f"/companies/{company.id}/").content.decode()
+    return page_of(client.get(f"/companies/{company.id}/"), company.name)
 
 
 class TestPullButtons:
@@ -28,7 +28,7 @@ class TestPullButtons:
         assert "Queued" in body
         run_worker()
         polled = manager_client.get(f"/companies/{company.id}/pulls/", headers=htmx_headers)
-        body = polled.content.decode()
+        body = fragment_of(polled, "pulls")
         assert "Complete" in body and 'value="100"' in body
         assert "every 1s" not in body  # polling stops
         assert re.search(r"took \d+\.\d s", body)
@@ -46,11 +46,12 @@ class TestPullButtons:
     def test_polling_does_not_wipe_a_message(self, manager_client, company, linked, htmx_headers):
         queue.pull_queue(connection=linked, actor=Actor.system())
         polled = manager_client.get(f"/companies/{company.id}/pulls/", headers=htmx_headers)
-        assert 'id="messages"' not in polled.content.decode()
+        assert 'id="messages"' not in fragment_of(polled, "pulls")
 
     def test_pull_all_without_linked_connections_says_why(self, manager_client, company):
         response = manager_client.post(f"/companies/{company.id}/pulls/all/", follow=True)
-        assert "no Linked connection" in response.content.decode()
+        assert response.redirect_chain == [(f"/companies/{company.id}/", 302)]
+        assert "no Linked connection" in page_of(response, "Platypus Properties")
         assert not DataPull.objects.exists()
 
     def test_a_deauthorized_connection_cannot_be_pulled(self, manager_client, company, linked):
