@@ -77,11 +77,7 @@ class PayrollAccount(models.Model):
         ordering = ["-created_at", "account_id"]
         indexes = [
             models.Index(fields=["company", "-created_at"], name="payroll_company_created"),
-            models.Index(
-                fields=["next_sync_at"],
-                condition=models.Q(status="CONNECTED"),
-                name="payroll_sync_due",
-            ),
+            models.Index(fields=["status", "next_sync_at"], name="payroll_sync_due"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from companies.models import DESCRIPTION_MAX_LENGTH, Company, LinkSettings
+from companies.models import DESCRIPTION_MAX_LENGTH, Company, LinkSettings, SyncFrequency
 from companies.validators import (
     NAME_MAX_LENGTH,
     normalize_company_name,
@@ -70,3 +70,9 @@ class LinkSettingsForm(forms.ModelForm):
 
     def clean_redirect_url_template(self) -> str:
         return self.cleaned_data["redirect_url_template"].strip()
+
+
+class SyncSettingsForm(forms.Form):
+    default_frequency = forms.ChoiceField(
+        label="Default sync frequency", choices=SyncFrequency.choices
+    )

@@ -137,12 +137,9 @@ class DataConnection(models.Model):
     class Meta:
         ordering = ["created"]
         indexes = [
-            # The scheduler reads only what is due: Linked connections by next sync time.
-            models.Index(
-                fields=["next_sync_at"],
-                condition=models.Q(status="Linked"),
-                name="connection_sync_due",
-            ),
+            # The scheduler reads only what is due: Linked connections by next sync time
+            # (status first, so SQLite picks this index over the one on status alone).
+            models.Index(fields=["status", "next_sync_at"], name="connection_sync_due"),
         ]
         constraints = [
             # Re-linking reuses the connection, so data and cost are never duplicated.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Lower, TruncMonth
@@ -22,6 +22,12 @@ COMPANY_ORDERINGS = {
     "-created": ("-created", Lower("name").asc(), "id"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
+# The companies table's sync filter: its values, and how they read in the select.
+SYNC_FILTERS = {"failed": "Last sync failed", "overdue": "Sync overdue"}
+# A scheduled sync this much later than planned is overdue (its pull never ran, or the
+# scheduler is not running).
+OVERDUE_AFTER = timedelta(hours=1)
+FAILED = (DataPull.Status.FETCH_ERROR, DataPull.Status.AUTH_ERROR)
 
 
 def company_or_404(company_id: uuid.UUID) -> Company:
@@ -46,7 +52,11 @@ def normalize_search(query: str) -> str:
 
 
 def companies_for_table(
-    *, query: str = "", status: str = "", ordering: str = DEFAULT_COMPANY_ORDERING
+    *,
+    query: str = "",
+    status: str = "",
+    sync: str = "",
+    ordering: str = DEFAULT_COMPANY_ORDERING,
 ) -> QuerySet[Company]:
     """The companies table: a fixed number of queries whatever the page size."""
     companies = Company.objects.prefetch_related(
@@ -63,6 +73,15 @@ def companies_for_table(
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
         companies = companies.filter(pk__in=with_status)
+    if sync == "failed":
+        failed = DataConnection.objects.filter(last_pull_status__in=FAILED).values("company_id")
+        companies = companies.filter(pk__in=failed)
+    elif sync == "overdue":
+        overdue = DataConnection.objects.filter(
+            status=DataConnection.Status.LINKED,
+            next_sync_at__lt=timezone.now() - OVERDUE_AFTER,
+        ).values("company_id")
+        companies = companies.filter(pk__in=overdue)
     return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:company_id>/delete/", views.company_delete, name="delete"),
     path("<uuid:company_id>/link-url/renew/", views.link_url_renew, name="link-url-renew"),
     path("<uuid:company_id>/link-url/revoke/", views.link_urls_revoke, name="link-url-revoke"),
+    path("<uuid:company_id>/sync/", views.sync_frequency, name="sync-frequency"),
     path(
         "<uuid:company_id>/connections/<uuid:connection_id>/deauthorize/",
         views.connection_deauthorize,

@@ -15,8 +15,9 @@ from companies import queries, services
 from companies.activity import Actor
 from companies.forms import CompanyForm
 from companies.link.tokens import expires_at, link_url_for
-from companies.models import Company, DataConnection, LinkSettings
+from companies.models import Company, DataConnection, LinkSettings, SyncFrequency, SyncSettings
 from companies.platforms.sandbox import Scenario
+from companies.pulls import schedule
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
 
@@ -33,10 +34,11 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
     params = request.GET if params is None else params
     query = params.get("q", "")[:255]
     status = params.get("status", "")
+    sync = params.get("sync", "")
     sort = params.get("sort", queries.DEFAULT_COMPANY_ORDERING)
     if sort not in queries.COMPANY_ORDERINGS:
         sort = queries.DEFAULT_COMPANY_ORDERING
-    companies = queries.companies_for_table(query=query, status=status, ordering=sort)
+    companies = queries.companies_for_table(query=query, status=status, sync=sync, ordering=sort)
     page = Paginator(companies, PAGE_SIZE).get_page(params.get("page"))
     return {
         "page_obj": page,
@@ -44,6 +46,8 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
         "status": status if status in DataConnection.Status.values else "",
         "sort": sort,
         "statuses": DataConnection.Status.values,
+        "sync": sync if sync in queries.SYNC_FILTERS else "",
+        "sync_filters": queries.SYNC_FILTERS,
     }
 
 
@@ -174,12 +178,34 @@ def _lifecycle_response(request: HttpRequest, company: Company) -> HttpResponse:
 
 def _lifecycle_context(company: Company) -> dict:
     link_settings = LinkSettings.load()
+    default_frequency = SyncSettings.load().default_frequency
     return {
         "link_url": link_url_for(company),
         "link_expires": expires_at(company, link_settings),
         "activity": company.activity.all()[:50],
         "sandbox_scenarios": Scenario.CHOICES,
+        "sync_frequency": company.sync_frequency or default_frequency,
+        "default_frequency": SyncFrequency(default_frequency).label,
+        "sync_frequencies": SyncFrequency.choices,
     }
+
+
+@login_required
+@permission_required("companies.change_company", raise_exception=True)
+@require_POST
+def sync_frequency(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
+    """The company's own sync frequency, or (empty) the default of Settings > Sync."""
+    company = _get_company(company_id)
+    frequency = request.POST.get("sync_frequency", "")
+    if frequency and frequency not in SyncFrequency.values:
+        messages.error(request, "Choose one of the listed sync frequencies.")
+        return _lifecycle_response(request, company)
+    company = schedule.company_set_sync_frequency(
+        company=company, frequency=frequency, actor=Actor.staff(request.user)
+    )
+    in_force = SyncFrequency(schedule.frequency_in_force(company)).label.lower()
+    messages.success(request, f"Syncs now run {in_force}.")
+    return _lifecycle_response(request, company)
 
 
 @login_required

@@ -28,4 +28,6 @@ install_error_handlers(api)
 
 api.add_router("/companies", "companies.api.router")
 api.add_router("/companies", "companies.pulls.api.router")
+api.add_router("/companies", "companies.pulls.sync_api.router")
+api.add_router("/profile", "companies.pulls.sync_api.profile_router")
 api.add_router("/accounts", "accounts.api.router")

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='payrollaccount',
-            index=models.Index(condition=models.Q(('status', 'CONNECTED')), fields=['next_sync_at'], name='payroll_sync_due'),
+            index=models.Index(fields=['status', 'next_sync_at'], name='payroll_sync_due'),
         ),
         migrations.RunPython(schedule_connected_accounts, migrations.RunPython.noop),
     ]

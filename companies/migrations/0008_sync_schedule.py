@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dataconnection',
-            index=models.Index(condition=models.Q(('status', 'Linked')), fields=['next_sync_at'], name='connection_sync_due'),
+            index=models.Index(fields=['status', 'next_sync_at'], name='connection_sync_due'),
         ),
         migrations.RunPython(schedule_linked_connections, migrations.RunPython.noop),
         migrations.RunPython(grant, migrations.RunPython.noop),

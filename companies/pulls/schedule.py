@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
@@ -32,8 +32,6 @@ BATCH_SIZE = 500
 # Connections due at the same moment (a million linked on one night) are spread over the
 # first tenth of their interval, by id, so their pulls do not all queue in the same second.
 SPREAD = 0.1
-# A sync this much later than planned counts as overdue in the portal's filter.
-OVERDUE_AFTER = timedelta(hours=1)
 
 
 def frequency_in_force(company: Company, sync_settings: SyncSettings | None = None) -> str:

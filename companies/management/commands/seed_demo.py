@@ -12,8 +12,9 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from companies.models import Company, DataConnection
+from companies.models import Company, DataConnection, DataPull
 from companies.platforms import Platform, all_platforms
+from companies.pulls.schedule import next_sync_after
 
 MAX_COMPANIES = 1_000_000
 BATCH_SIZE = 5000
@@ -262,6 +263,9 @@ class DemoData:
             connection.last_sync = self._between(
                 max(connection.linked_at, self.now - timedelta(days=2)), self.now
             )
+            # On the default daily schedule, as if the scheduler had been running.
+            connection.next_sync_at = next_sync_after(connection.id, "daily", connection.last_sync)
+            connection.last_pull_status = DataPull.Status.COMPLETE
         else:
             # Deauthorized and Unlinked were linked once, synced, then lost access.
             connection.last_sync = self._between(connection.linked_at, self.now)
