@@ -36,23 +36,28 @@ def settings_index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/settings.html")
 
 
+NEW_KEY_SESSION_KEY = "new_api_key"
+
+
 @login_required
 @permission_required("portal.view_apikey", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
-    new_key = None
     if request.method == "POST":
         if not request.user.has_perm("portal.add_apikey"):
             raise PermissionDenied
         if form.is_valid():
-            api_key, new_key = services.api_key_create(
+            _, new_key = services.api_key_create(
                 name=form.cleaned_data["name"], created_by=request.user
             )
-            form = ApiKeyForm()
+            # Post/redirect/get: reloading the page shows the list, it creates no second key.
+            # The key waits in the session for that one page, then is gone from it.
+            request.session[NEW_KEY_SESSION_KEY] = new_key
+            return redirect("settings:api-keys")
     context = {
         "form": form,
-        "new_key": new_key,
+        "new_key": request.session.pop(NEW_KEY_SESSION_KEY, None),
         "keys": ApiKey.objects.select_related("created_by"),
     }
     # The new key is in this response only: never cache it.

@@ -23,7 +23,8 @@ def _shown_key(response) -> str:
 
 class TestApiKeysPage:
     def test_it_creates_a_key_shown_once(self, manager_client):
-        response = manager_client.post(URL, {"name": "sign-up service"})
+        response = manager_client.post(URL, {"name": "sign-up service"}, follow=True)
+        assert response.redirect_chain == [(URL, 302)]
         assert response.status_code == 200
         key = _shown_key(response)
         assert key.startswith("cw_")
@@ -35,13 +36,23 @@ class TestApiKeysPage:
         assert "sign-up service" in again
         assert key[:11] in again  # the prefix, to recognise it
 
+    def test_reloading_after_a_create_makes_no_second_key(self, manager_client):
+        """The create redirects, so the browser's reload repeats the GET, not the POST."""
+        created = manager_client.post(URL, {"name": "sign-up service"})
+        assert (created.status_code, created["Location"]) == (302, URL)
+        shown = manager_client.get(URL)
+        reloaded = page_of(manager_client.get(URL), "API keys")
+        assert _shown_key(shown).startswith("cw_")
+        assert 'id="new-api-key"' not in reloaded
+        assert ApiKey.objects.count() == 1
+
     def test_only_a_digest_is_stored(self, manager_client):
-        key = _shown_key(manager_client.post(URL, {"name": "x"}))
+        key = _shown_key(manager_client.post(URL, {"name": "x"}, follow=True))
         stored = ApiKey.objects.values().get()
         assert key not in str(stored)
 
     def test_it_records_last_use(self, manager_client):
-        key = _shown_key(manager_client.post(URL, {"name": "x"}))
+        key = _shown_key(manager_client.post(URL, {"name": "x"}, follow=True))
         assert "Never" in manager_client.get(URL).content.decode()
         Client().get("/api/companies", headers={"X-API-KEY": key})
         assert ApiKey.objects.get().last_used_at is not None
