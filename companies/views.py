@@ -103,7 +103,7 @@ def _detail_context(company: Company) -> dict:
     """Everything the company page shows."""
     chart = bar_chart(
         "Invoiced and paid per month (GBP)",
-        ["Invoiced", "Paid"],
+        [("Invoiced", "accent"), ("Paid", "ok")],
         queries.invoiced_and_paid_by_month(company),
     )
     return {

@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import dashboard, services
-from portal.charts import bar_chart
+from portal.charts import STATUS_TONES, bar_chart
 from portal.forms import ApiKeyForm
 from portal.models import ApiKey
 
@@ -21,10 +21,15 @@ def home(request: HttpRequest) -> HttpResponse:
     by_status = dashboard.companies_by_connection_status()
     context = {
         "totals": dashboard.totals(),
-        "status_chart": bar_chart("Companies by connection status", ["Companies"], by_status),
+        "status_chart": bar_chart(
+            "Companies by connection status",
+            ["Companies"],
+            by_status,
+            tone_by_label=STATUS_TONES,
+        ),
         "pulls_chart": bar_chart(
             "Data pulls per day, last 14 days",
-            ["Complete", "Failed", "Other"],
+            [("Complete", "ok"), ("Failed", "bad"), ("Other", "neutral")],
             dashboard.pulls_per_day(days=14),
         ),
     }

@@ -6,8 +6,9 @@ import pytest
 
 from companies import services
 from companies.activity import Actor
-from companies.models import DataConnection
+from companies.models import DataConnection, DataPull
 from companies.pulls import queue
+from tests.support import page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,9 @@ class TestDashboard:
         )
         body = manager_client.get("/").content.decode()
         assert "Companies by connection status" in body
-        assert '<th scope="row">Linked</th><td>2</td>' in body
-        assert '<th scope="row">Deauthorized</th><td>1</td>' in body
-        assert '<th scope="row">Unlinked</th><td>1</td>' in body
+        assert '<th scope="row">Linked</th><td class="number">2</td>' in body
+        assert '<th scope="row">Deauthorized</th><td class="number">1</td>' in body
+        assert '<th scope="row">Unlinked</th><td class="number">1</td>' in body
         assert "Data pulls per day" in body
         assert re.search(r"Companies<strong>4</strong>", body)
 
@@ -43,3 +44,36 @@ class TestDashboard:
             services.company_create(name=f"Company {n}")
         with django_assert_max_num_queries(7):
             manager_client.get("/")
+
+
+class TestCharts:
+    def _pulls(self, company, statuses: list[str]) -> None:
+        connection = DataConnection.objects.create(
+            company=company, platform="xero", source_type="Accounting", status="Linked"
+        )
+        for status in statuses:
+            DataPull.objects.create(company=company, connection=connection, status=status)
+
+    def test_colours_follow_meaning(self, manager_client, company):
+        self._pulls(company, ["Complete", "Complete", "FetchError"])
+        page = page_of(manager_client.get("/"), "Dashboard")
+        pulls = page[page.index("Data pulls per day") :]
+        assert re.search(r'<rect class="tone-ok"[^>]*><title>[^<]*, Complete: 2</title>', pulls)
+        assert re.search(r'<rect class="tone-bad"[^>]*><title>[^<]*, Failed: 1</title>', pulls)
+        statuses = page[page.index("Companies by connection status") : page.index(pulls[:30])]
+        assert re.search(r'<rect class="tone-ok"[^>]*><title>Linked: 1</title>', statuses)
+        assert re.search(r'<rect class="tone-bad"[^>]*><title>Deauthorized: 0</title>', statuses)
+
+    def test_the_value_axis_has_round_values(self, manager_client, company):
+        self._pulls(company, ["Complete"] * 7)
+        page = page_of(manager_client.get("/"), "Dashboard")
+        pulls = page[page.index("Data pulls per day") :]
+        axis = re.search(r'<div class="chart-axis" aria-hidden="true">(.*?)</div>', pulls).group(1)
+        assert re.findall(r"<span>([^<]*)</span>", axis) == ["8", "6", "4", "2", "0"]
+
+    def test_each_chart_has_a_text_alternative(self, manager_client, company):
+        self._pulls(company, ["Complete"] * 1200)
+        page = page_of(manager_client.get("/"), "Dashboard")
+        label = re.search(r'<svg [^>]*role="img" aria-label="(Data pulls per day[^"]*)"', page)
+        assert label and "Complete 1,200, Failed 0, Other 0" in label.group(1)
+        assert '<td class="number">1,200</td>' in page

@@ -134,4 +134,4 @@ class TestDataBrowser:
     def test_the_company_page_charts_invoiced_and_paid(self, manager_client, company, pulled):
         body = _page(manager_client, company)
         assert "Invoiced and paid per month" in body
-        assert '<rect class="series-0"' in body and '<rect class="series-1"' in body
+        assert '<rect class="tone-accent"' in body and '<rect class="tone-ok"' in body
