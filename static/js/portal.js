@@ -18,3 +18,27 @@
     });
   });
 })();
+
+// The main menu on a phone: a Menu button that shows and hides it (without this script the
+// links simply wrap).
+(function () {
+  var narrow = window.matchMedia("(max-width: 40rem)");
+  function setUp() {
+    var button = document.querySelector(".menu-button");
+    var menu = document.getElementById("site-menu");
+    if (!button || !menu) return;
+    button.hidden = false;
+    button.closest(".site-header").classList.add("has-menu-button");
+    function collapse(collapsed) {
+      button.setAttribute("aria-expanded", String(!collapsed));
+      if (collapsed && narrow.matches) menu.setAttribute("data-collapsed", "");
+      else menu.removeAttribute("data-collapsed");
+    }
+    collapse(true);
+    button.addEventListener("click", function () {
+      collapse(button.getAttribute("aria-expanded") === "true");
+    });
+    narrow.addEventListener("change", function () { collapse(true); });
+  }
+  document.addEventListener("DOMContentLoaded", setUp);
+})();
