@@ -47,6 +47,7 @@ class TestLinkSettingsPage:
             ("//evil.example", "http:// or https://"),
             ("http://{companyId}.example", "not in the host"),
             ("https://example.com/{companyId", "never closed"),
+            ("http://user@example.com/cb", "may not hold a user name or password"),
         ],
     )
     def test_it_refuses_bad_templates_with_a_clear_error(self, manager_client, template, says):
