@@ -14,8 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 from companies import queries, services
 from companies.activity import Actor
 from companies.forms import CompanyForm
-from companies.link.tokens import expires_at, link_url_for
-from companies.models import Company, DataConnection, LinkSettings
+from companies.link.tokens import issue_link_url
+from companies.models import Company, DataConnection
 from companies.platforms.sandbox import Scenario
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
@@ -173,10 +173,10 @@ def _lifecycle_response(request: HttpRequest, company: Company) -> HttpResponse:
 
 
 def _lifecycle_context(company: Company) -> dict:
-    link_settings = LinkSettings.load()
+    link_url = issue_link_url(company)
     return {
-        "link_url": link_url_for(company),
-        "link_expires": expires_at(company, link_settings),
+        "link_url": link_url.url,
+        "link_expires": link_url.expires_at,
         "activity": company.activity.all()[:50],
         "sandbox_scenarios": Scenario.CHOICES,
     }
