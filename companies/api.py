@@ -148,9 +148,7 @@ def company_to_dict(company: Company, link_url: LinkUrl | None = None) -> dict:
         "name": company.name,
         "description": company.description,
         "redirect": link_url.url,
-        "dataConnections": [
-            connection_to_dict(c, link_url.url) for c in company.connections.all()
-        ],
+        "dataConnections": [connection_to_dict(c, link_url.url) for c in company.connections.all()],
         "created": company.created,
     }
 
@@ -205,9 +203,7 @@ def create_company(request: HttpRequest, response: HttpResponse, payload: Compan
 
 
 @router.get("", response={200: Page[CompanyOut], **ERRORS}, summary="List companies", by_alias=True)
-def list_companies(
-    request: HttpRequest, response: HttpResponse, params: Query[CompanyListParams]
-):
+def list_companies(request: HttpRequest, response: HttpResponse, params: Query[CompanyListParams]):
     companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
     link_settings = LinkSettings.load()
 
