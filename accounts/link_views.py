@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +30,7 @@ from accounts.models import PayrollAccount
 from accounts.providers import PayrollProvider, all_providers, get_provider
 from companies.activity import Actor
 from companies.link.choices import Choice
+from companies.link.limits import limit_link_starts
 from companies.link.pages import allow_form_redirects, error_page, link_page, with_params
 from companies.link.redirects import CANCELLED, link_redirect_url
 from companies.models import Company, LinkSettings
@@ -68,6 +71,20 @@ def chooser_choices(company: Company, token: str, params: Mapping[str, str]) -> 
         )
         for provider in all_providers()
     ]
+
+
+# Unfinished: the end user has not got through yet (a wrong password, an MFA code awaited, an
+# OAuth2 consent not given).
+UNFINISHED = (Status.PENDING, Status.MFA_REQUIRED, Status.INVALID_CREDENTIALS)
+
+
+def open_link_accounts(company: Company, since: datetime) -> tuple[int, datetime | None]:
+    """Accounts started through Link since then and not finished, for the company's cap on
+    open Link attempts (registered by `AccountsConfig.ready`)."""
+    found = PayrollAccount.objects.filter(
+        company=company, link_params__isnull=False, status__in=UNFINISHED, created_at__gte=since
+    ).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return found["count"], found["oldest"]
 
 
 def payroll_finish(
@@ -145,6 +162,8 @@ def payroll_authorize(
     provider, refusal = _provider_or_404(request, provider_key, oauth=True)
     if refusal:
         return refusal
+    if refused := limit_link_starts(request, token=token, company=company):
+        return refused
     account = services.account_start_oauth_via_link(
         company=company, provider=provider, link_params=params
     )
@@ -166,6 +185,10 @@ def payroll_sign_in(
     provider, refusal = _provider_or_404(request, provider_key, oauth=False)
     if refusal:
         return refusal
+    if request.method == "POST" and (
+        refused := limit_link_starts(request, token=token, company=company)
+    ):
+        return refused
     form = CredentialsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,6 +323,12 @@ def _render_step(request, account, finish, *, mfa_form=None, sign_in_form=None):
     return allow_form_redirects(response, finish["link_settings"])
 
 
+def _limited(request: HttpRequest, finish: dict) -> HttpResponse | None:
+    # An MFA code or new credentials for an account already started: counted, but it opens
+    # no new attempt.
+    return limit_link_starts(request, token=finish["token"], company=finish["company"], opens=False)
+
+
 def _current_step(account: PayrollAccount, finish: dict) -> HttpResponse:
     # A replayed or stale form: show the account's current step.
     return HttpResponseRedirect(_account_path(finish["token"], account, finish["params"]))
@@ -319,6 +348,8 @@ def payroll_account_mfa(
 ) -> HttpResponse:
     if account.status != Status.MFA_REQUIRED:
         return _current_step(account, finish)
+    if refused := _limited(request, finish):
+        return refused
     mfa_form = MfaForm(request.POST)
     if mfa_form.is_valid():
         try:
@@ -346,6 +377,8 @@ def payroll_account_sign_in(
     """Signing in again after the provider refused the credentials."""
     if account.status != Status.INVALID_CREDENTIALS:
         return _current_step(account, finish)
+    if refused := _limited(request, finish):
+        return refused
     sign_in_form = CredentialsForm(request.POST)
     if sign_in_form.is_valid():
         try:

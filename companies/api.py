@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from companies import queries, services
 from companies.activity import Actor
-from companies.link.tokens import expires_at, link_url_for
+from companies.link.tokens import LinkUrl, issue_link_url
 from companies.models import DESCRIPTION_MAX_LENGTH, Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
 from companies.validators import NAME_MAX_LENGTH, NAME_PUNCTUATION
@@ -94,14 +94,17 @@ class CompanyOut(Schema):
     id: uuid.UUID
     name: str
     description: str
-    redirect: str
+    redirect: str = Field(
+        description="The company's Link URL, issued with this response: it works for the Link "
+        "URL lifetime from now; the `Link-Url-Expires` header says until when."
+    )
     dataConnections: list[ConnectionOut]
     created: datetime
 
 
 class LinkUrlOut(Schema):
     linkUrl: str
-    expiresAt: datetime
+    expiresAt: datetime | None = Field(description="null: the URL never expires.")
 
 
 class CompanyListParams(Schema):
@@ -138,16 +141,32 @@ def connection_to_dict(connection: DataConnection, company_link_url: str) -> dic
     }
 
 
-def company_to_dict(company: Company) -> dict:
-    link_url = link_url_for(company)
+def company_to_dict(company: Company, link_url: LinkUrl | None = None) -> dict:
+    link_url = link_url or issue_link_url(company)
     return {
         "id": company.id,
         "name": company.name,
         "description": company.description,
-        "redirect": link_url,
-        "dataConnections": [connection_to_dict(c, link_url) for c in company.connections.all()],
+        "redirect": link_url.url,
+        "dataConnections": [connection_to_dict(c, link_url.url) for c in company.connections.all()],
         "created": company.created,
     }
+
+
+# Link URLs in a response are issued with it, so they all expire at the same moment: one
+# header says when, and the Codat-shaped bodies keep Codat's fields.
+LINK_EXPIRES_HEADER = "Link-Url-Expires"
+
+
+def _issued(response: HttpResponse, company: Company) -> LinkUrl:
+    link_url = issue_link_url(company)
+    _say_when_it_expires(response, link_url)
+    return link_url
+
+
+def _say_when_it_expires(response: HttpResponse, link_url: LinkUrl) -> None:
+    if link_url.expires_at is not None:
+        response[LINK_EXPIRES_HEADER] = link_url.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnection:
@@ -170,33 +189,42 @@ def _connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConnecti
     summary="Create a company",
     description=idempotency.HEADER_HELP,
 )
-def create_company(request: HttpRequest, payload: CompanyIn):
+def create_company(request: HttpRequest, response: HttpResponse, payload: CompanyIn):
     def create() -> tuple[int, dict]:
         company = services.company_create(
             name=payload.name,
             description=payload.description or "",
             actor=Actor.api_key(request.auth),
         )
-        return 201, CompanyOut.model_validate(company_to_dict(company)).model_dump(mode="json")
+        body = company_to_dict(company, _issued(response, company))
+        return 201, CompanyOut.model_validate(body).model_dump(mode="json")
 
     return idempotent(request, payload, create)
 
 
 @router.get("", response={200: Page[CompanyOut], **ERRORS}, summary="List companies", by_alias=True)
-def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
+def list_companies(request: HttpRequest, response: HttpResponse, params: Query[CompanyListParams]):
     companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
-    return paginate(
-        request, companies, company_to_dict, page=params.page, page_size=params.pageSize
-    )
+    link_settings = LinkSettings.load()
+
+    def to_dict(company: Company) -> dict:
+        link_url = issue_link_url(company, link_settings)
+        _say_when_it_expires(response, link_url)
+        return company_to_dict(company, link_url)
+
+    return paginate(request, companies, to_dict, page=params.page, page_size=params.pageSize)
 
 
 @router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")
-def get_company(request: HttpRequest, companyId: uuid.UUID):
-    return company_to_dict(queries.company_or_404(companyId))
+def get_company(request: HttpRequest, response: HttpResponse, companyId: uuid.UUID):
+    company = queries.company_or_404(companyId)
+    return company_to_dict(company, _issued(response, company))
 
 
 @router.patch("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Update a company")
-def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyPatch):
+def update_company(
+    request: HttpRequest, response: HttpResponse, companyId: uuid.UUID, payload: CompanyPatch
+):
     given = payload.model_fields_set
     services.company_update(
         company=queries.company_or_404(companyId),
@@ -205,7 +233,8 @@ def update_company(request: HttpRequest, companyId: uuid.UUID, payload: CompanyP
         description=(payload.description or "") if "description" in given else None,
         actor=Actor.api_key(request.auth),
     )
-    return company_to_dict(queries.company_or_404(companyId))
+    company = queries.company_or_404(companyId)
+    return company_to_dict(company, _issued(response, company))
 
 
 @router.delete("/{companyId}", response={204: None, **ERRORS}, summary="Delete a company")
@@ -224,8 +253,8 @@ def new_link_url(request: HttpRequest, companyId: uuid.UUID):
     company = services.link_url_renew(
         company=queries.company_or_404(companyId), actor=Actor.api_key(request.auth)
     )
-    expires = expires_at(company, LinkSettings.load())
-    return {"linkUrl": link_url_for(company), "expiresAt": expires}
+    link_url = issue_link_url(company)
+    return {"linkUrl": link_url.url, "expiresAt": link_url.expires_at}
 
 
 # Connections
@@ -237,9 +266,11 @@ def new_link_url(request: HttpRequest, companyId: uuid.UUID):
     summary="List a company's connections",
     by_alias=True,
 )
-def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[PageParams]):
+def list_connections(
+    request: HttpRequest, response: HttpResponse, companyId: uuid.UUID, params: Query[PageParams]
+):
     company = queries.company_or_404(companyId)
-    link_url = link_url_for(company)
+    link_url = _issued(response, company).url
     connections = company.connections.order_by("created", "id")
     return paginate(
         request,
@@ -257,7 +288,9 @@ def list_connections(request: HttpRequest, companyId: uuid.UUID, params: Query[P
     description="Creates the company's `PendingAuth` connection for a platform (201), or "
     "returns the existing one (200). Send the user to its `linkUrl` to authorize.",
 )
-def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: ConnectionIn):
+def create_connection(
+    request: HttpRequest, response: HttpResponse, companyId: uuid.UUID, payload: ConnectionIn
+):
     company = queries.company_or_404(companyId)
     platform = get_platform(payload.platformKey)
     if platform is None:
@@ -268,7 +301,8 @@ def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: Conne
     connection, created = services.connection_create(
         company=company, platform=platform, actor=Actor.api_key(request.auth)
     )
-    return Status(201 if created else 200, connection_to_dict(connection, link_url_for(company)))
+    body = connection_to_dict(connection, _issued(response, company).url)
+    return Status(201 if created else 200, body)
 
 
 @router.get(
@@ -276,9 +310,11 @@ def create_connection(request: HttpRequest, companyId: uuid.UUID, payload: Conne
     response={200: ConnectionOut, **ERRORS},
     summary="Get a connection",
 )
-def get_connection(request: HttpRequest, companyId: uuid.UUID, connectionId: uuid.UUID):
+def get_connection(
+    request: HttpRequest, response: HttpResponse, companyId: uuid.UUID, connectionId: uuid.UUID
+):
     connection = _connection(companyId, connectionId)
-    return connection_to_dict(connection, link_url_for(connection.company))
+    return connection_to_dict(connection, _issued(response, connection.company).url)
 
 
 @router.patch(
@@ -288,7 +324,11 @@ def get_connection(request: HttpRequest, companyId: uuid.UUID, connectionId: uui
     description='`{"status": "Unlinked"}` cuts a Linked connection. Its data stays readable.',
 )
 def update_connection(
-    request: HttpRequest, companyId: uuid.UUID, connectionId: uuid.UUID, payload: ConnectionPatch
+    request: HttpRequest,
+    response: HttpResponse,
+    companyId: uuid.UUID,
+    connectionId: uuid.UUID,
+    payload: ConnectionPatch,
 ):
     connection = _connection(companyId, connectionId)
     try:
@@ -297,7 +337,7 @@ def update_connection(
         )
     except services.ConnectionStateError as error:
         raise HttpError(409, str(error)) from None
-    return connection_to_dict(connection, link_url_for(connection.company))
+    return connection_to_dict(connection, _issued(response, connection.company).url)
 
 
 @router.delete(

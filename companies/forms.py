@@ -68,8 +68,31 @@ class LinkSettingsForm(forms.ModelForm):
             "display_name": "Shown to end users on the Link pages: who is asking for access.",
         }
 
+    never_expires = forms.BooleanField(
+        label="Link URLs never expire",
+        required=False,
+        help_text="As Codat's: a company keeps one Link URL until you revoke it.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["never_expires"].initial = self.instance.link_lifetime_days is None
+
     def clean_redirect_url_template(self) -> str:
         return self.cleaned_data["redirect_url_template"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Not a model field: it decides whether the lifetime is a number of days or none.
+        if cleaned.pop("never_expires", False):
+            cleaned["link_lifetime_days"] = None
+            self.errors.pop("link_lifetime_days", None)
+        elif cleaned.get("link_lifetime_days") is None and "link_lifetime_days" not in self.errors:
+            self.add_error(
+                "link_lifetime_days",
+                "Give the number of days, from 1 to 365, or choose “Link URLs never expire”.",
+            )
+        return cleaned
 
 
 class SyncSettingsForm(forms.Form):

@@ -163,9 +163,12 @@ class LinkSettings(models.Model):
     redirect_url_template = models.CharField(
         "redirect URL", max_length=2000, blank=True, validators=[validate_redirect_template]
     )
+    # Empty: Link URLs never expire (as Codat's); revoking them still works.
     link_lifetime_days = models.PositiveSmallIntegerField(
         "Link URL lifetime (days)",
         default=7,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(LINK_LIFETIME_MAX_DAYS)],
     )
     display_name = models.CharField(
@@ -187,7 +190,10 @@ class LinkSettings(models.Model):
         return settings_row
 
     @property
-    def link_lifetime(self) -> timedelta:
+    def link_lifetime(self) -> timedelta | None:
+        """How long a Link URL works after it is issued; None: for ever."""
+        if self.link_lifetime_days is None:
+            return None
         return timedelta(days=self.link_lifetime_days)
 
 

@@ -120,7 +120,7 @@ def link_urls_revoke(*, company: Company, actor: Actor) -> Company:
 def link_settings_update(
     *,
     redirect_url_template: str,
-    link_lifetime_days: int,
+    link_lifetime_days: int | None,
     display_name: str,
     actor: Actor,
 ) -> LinkSettings:

@@ -12,16 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from companies import queries, services
-from companies.activity import Actor
+from companies.activity import Actor, collapse_repeats
 from companies.forms import CompanyForm
-from companies.link.tokens import expires_at, link_url_for
-from companies.models import Company, DataConnection, LinkSettings, SyncFrequency, SyncSettings
+from companies.link.tokens import issue_link_url
+from companies.models import Company, DataConnection, SyncFrequency, SyncSettings
 from companies.platforms.sandbox import Scenario
 from companies.pulls import schedule
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
 
 PAGE_SIZE = 25
+ACTIVITY_PAGE_SIZE = 50
 
 
 def _get_company(company_id: uuid.UUID) -> Company:
@@ -96,10 +97,11 @@ def company_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def company_detail(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = _get_company(company_id)
-    return render(request, "companies/detail.html", _detail_context(company))
+    context = _detail_context(company, activity_page=request.GET.get("activity", "1"))
+    return render(request, "companies/detail.html", context)
 
 
-def _detail_context(company: Company) -> dict:
+def _detail_context(company: Company, activity_page: str = "1") -> dict:
     """Everything the company page shows."""
     chart = bar_chart(
         "Invoiced and paid per month (GBP)",
@@ -108,7 +110,7 @@ def _detail_context(company: Company) -> dict:
     )
     return {
         "company": company,
-        **_lifecycle_context(company),
+        **_lifecycle_context(company, activity_page),
         **pulls_context(company),
         "invoice_chart": chart,
     }
@@ -176,13 +178,26 @@ def _lifecycle_response(request: HttpRequest, company: Company) -> HttpResponse:
     return redirect("companies:detail", company_id=company.id)
 
 
-def _lifecycle_context(company: Company) -> dict:
-    link_settings = LinkSettings.load()
+def _activity_context(company: Company, page: str) -> dict:
+    """One page of the timeline, repeats collapsed, in one query: a page too many entries is
+    fetched to know whether there are older ones."""
+    page_number = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    start = (page_number - 1) * ACTIVITY_PAGE_SIZE
+    entries = list(company.activity.all()[start : start + ACTIVITY_PAGE_SIZE + 1])
+    return {
+        "activity": collapse_repeats(entries[:ACTIVITY_PAGE_SIZE]),
+        "activity_older_page": page_number + 1 if len(entries) > ACTIVITY_PAGE_SIZE else None,
+        "activity_newer_page": page_number - 1 if page_number > 1 else None,
+    }
+
+
+def _lifecycle_context(company: Company, activity_page: str = "1") -> dict:
+    link_url = issue_link_url(company)
     default_frequency = SyncSettings.load().default_frequency
     return {
-        "link_url": link_url_for(company),
-        "link_expires": expires_at(company, link_settings),
-        "activity": company.activity.all()[:50],
+        "link_url": link_url.url,
+        "link_expires": link_url.expires_at,
+        **_activity_context(company, activity_page),
         "sandbox_scenarios": Scenario.CHOICES,
         "sync_frequency": company.sync_frequency or default_frequency,
         "default_frequency": SyncFrequency(default_frequency).label,

@@ -231,14 +231,31 @@ STORAGES = {
 # Uploads are never expected; keep request bodies small so a huge post is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 
-# The JSON API: calls per API key, as "<count>/<second|minute|hour|day>"; empty for no limit.
-# Counted in the cache: shared by every process only with REDIS_URL.
-API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute").strip()
-if API_RATE_LIMIT and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_RATE_LIMIT):
-    raise ImproperlyConfigured(
-        f"API_RATE_LIMIT is {API_RATE_LIMIT!r}: use a count and a period, such as 600/minute "
-        "(second, minute, hour or day), or leave it empty for no limit."
-    )
+
+def _rate(name: str, default: str) -> str:
+    """A rate setting, "<count>/<second|minute|hour|day>", or empty for no limit."""
+    rate = env.str(name, default=default).strip()
+    if rate and not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", rate):
+        raise ImproperlyConfigured(
+            f"{name} is {rate!r}: use a count and a period, such as {default} "
+            "(second, minute, hour or day), or leave it empty for no limit."
+        )
+    return rate
+
+
+# The JSON API: calls per API key. Counted in the cache: shared by every process only with
+# REDIS_URL.
+API_RATE_LIMIT = _rate("API_RATE_LIMIT", "600/minute")
+
+# The hosted Link pages, which need no login: starts (choosing a platform, signing in at a
+# payroll provider, an MFA code, an OAuth2 start) per Link URL and per client address, counted
+# in the cache like API_RATE_LIMIT; and the unfinished starts a company may have from the last
+# day (0: no cap), counted in the database.
+LINK_ATTEMPTS_PER_URL = _rate("LINK_ATTEMPTS_PER_URL", "20/hour")
+LINK_ATTEMPTS_PER_ADDRESS = _rate("LINK_ATTEMPTS_PER_ADDRESS", "60/hour")
+LINK_OPEN_ATTEMPTS_PER_COMPANY = env.int("LINK_OPEN_ATTEMPTS_PER_COMPANY", default=20)
+if LINK_OPEN_ATTEMPTS_PER_COMPANY < 0:
+    raise ImproperlyConfigured("LINK_OPEN_ATTEMPTS_PER_COMPANY must be 0 (no cap) or more.")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

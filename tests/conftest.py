@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.test import Client
 
 from companies import services
@@ -94,6 +95,15 @@ def make_connection(db):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache, and every test client comes from 127.0.0.1: each test
+    starts with nothing counted."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

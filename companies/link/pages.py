@@ -32,7 +32,10 @@ class BadLinkRequest(Exception):
 
 def _origin(url: str) -> str | None:
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    # A CSP source has no user information; one saved before it was refused must not break
+    # the policy.
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}" if parts.scheme and host else None
 
 
 def allow_form_redirects(response: HttpResponse, link_settings: LinkSettings) -> HttpResponse:

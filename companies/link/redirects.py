@@ -87,6 +87,14 @@ def validate_redirect_template(template: str) -> None:
             "Placeholders may only be used in the path and query, not in the host.",
             code="placeholder_in_host",
         )
+    if "@" in netloc:
+        # Browsers strip or refuse credentials in a redirect, and no CSP source may hold them:
+        # the end user's form would be blocked on its way back to the business.
+        raise ValidationError(
+            "The redirect URL may not hold a user name or password (the part before “@” in "
+            f"“{netloc}”). Give the address without it, such as https://example.com/linked.",
+            code="user_info",
+        )
     example = fill_redirect_url(template, {name: "x" for name in BUILT_IN_PLACEHOLDERS}, {})
     try:
         URLValidator(schemes=["http", "https"])(example)

@@ -4,11 +4,17 @@ The token holds the company id, the Link version it was issued under and when it
 issued. It is valid while the signature holds, the company exists, the version is current
 (staff bump it to revoke every URL issued so far) and the lifetime from Link settings
 has not run out since it was issued.
+
+A URL is issued whenever one is read (the company page, the API's `redirect` and `linkUrl`),
+so what a reader is given works for the whole lifetime from that moment: a URL read once and
+sent later never turns out to be already stale. With no lifetime (Link URLs never expire, as
+Codat's), the company keeps one URL, issued at `link_issued_at`, until it is revoked.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -36,19 +42,33 @@ def _signer() -> signing.Signer:
     return signing.Signer(salt=_SIGNER_SALT)
 
 
-def token_for(company: Company) -> str:
-    issued = int(company.link_issued_at.timestamp())
-    return _signer().sign(f"{company.id.hex}.{company.link_version}.{issued}")
+def token_for(company: Company, issued: datetime) -> str:
+    return _signer().sign(f"{company.id.hex}.{company.link_version}.{int(issued.timestamp())}")
 
 
-def link_url_for(company: Company) -> str:
-    path = reverse("link:start", kwargs={"token": token_for(company)})
-    return f"{settings.PUBLIC_BASE_URL}{path}"
+@dataclass(frozen=True)
+class LinkUrl:
+    url: str
+    expires_at: datetime | None  # None: it never expires (it can still be revoked)
 
 
-def expires_at(company: Company, link_settings: LinkSettings) -> datetime:
-    issued = company.link_issued_at.replace(microsecond=0)
-    return issued + link_settings.link_lifetime
+def issue_link_url(company: Company, link_settings: LinkSettings | None = None) -> LinkUrl:
+    """The company's Link URL as of now, and when it stops working."""
+    link_settings = link_settings or LinkSettings.load()
+    lifetime = link_settings.link_lifetime
+    if lifetime is None:
+        issued = company.link_issued_at
+    else:
+        # Never before the company's current URL was issued (a clock a second behind).
+        issued = max(timezone.now(), company.link_issued_at)
+    issued = issued.replace(microsecond=0)
+    path = reverse("link:start", kwargs={"token": token_for(company, issued)})
+    url = f"{settings.PUBLIC_BASE_URL}{path}"
+    return LinkUrl(url=url, expires_at=issued + lifetime if lifetime is not None else None)
+
+
+def link_url_for(company: Company, link_settings: LinkSettings | None = None) -> str:
+    return issue_link_url(company, link_settings).url
 
 
 INVALID = LinkTokenError(
@@ -84,7 +104,8 @@ def company_for_token(token: str, link_settings: LinkSettings) -> Company:
             "This link has been withdrawn",
             "The business that sent it has withdrawn this link. Ask them for a new one.",
         )
-    if issued_at + link_settings.link_lifetime < timezone.now():
+    lifetime = link_settings.link_lifetime
+    if lifetime is not None and issued_at + lifetime < timezone.now():
         raise LinkTokenError(
             410,
             "This link has expired",

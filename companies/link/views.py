@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from companies.link import services
 from companies.link.choices import choices_for
+from companies.link.limits import limit_link_starts
 from companies.link.pages import (
     FILTER_PARAM,
     PLATFORM_PARAM,
@@ -64,6 +65,8 @@ def link_choose(
         return error_page(
             request, 400, "Unknown platform", "Go back and choose one of the listed platforms."
         )
+    if refused := limit_link_starts(request, token=token, company=company):
+        return refused
     attempt = services.link_attempt_start(company=company, platform=platform, params=params)
     return redirect("link:consent", token=token, attempt_id=attempt.id)
 

@@ -1,4 +1,5 @@
-"""A rate limit per API key, through django-ninja's throttling hook.
+"""A rate limit per API key, through django-ninja's throttling hook (and `hit`, the counter
+the hosted Link pages' limits use too).
 
 Counted in Django's cache, one fixed window at a time: `cache.incr` is atomic, so with a shared
 cache (REDIS_URL) every process counts against the same limit; with the default local-memory
@@ -28,6 +29,24 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(count), PERIODS[period]
 
 
+def hit(key: str, limit: tuple[int, int]) -> float | None:
+    """Count one use of `key` against `limit` (count, period in seconds), in fixed windows.
+    None while within it; past it, the seconds until the window ends."""
+    count, period = limit
+    now = time.time()
+    window = int(now // period)
+    key = f"{key}:{period}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period + 1)
+        used = 1
+    if used <= count:
+        return None
+    return (window + 1) * period - now
+
+
 class ApiKeyRateThrottle(BaseThrottle):
     # The wait is asked for right after allow_request, on the same thread, while this object
     # is shared by every request: keep it per thread.
@@ -39,20 +58,8 @@ class ApiKeyRateThrottle(BaseThrottle):
         api_key = getattr(request, "auth", None)
         if limit is None or api_key is None:
             return True
-        count, period = limit
-        now = time.time()
-        window = int(now // period)
-        key = f"api-rate:{api_key.prefix}:{period}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            used = 1
-        if used <= count:
-            return True
-        self._state.wait = (window + 1) * period - now
-        return False
+        self._state.wait = hit(f"api-rate:{api_key.prefix}", limit)
+        return self._state.wait is None
 
     def wait(self) -> float | None:
         return self._state.wait

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from companies import services
 from companies.activity import Actor
-from companies.models import ActivityEntry, Company, DataConnection
+from companies.models import ActivityEntry, Company, DataConnection, LinkSettings
 from tests.support import answer, choose, fragment_of, page_of, path_of
 
 pytestmark = pytest.mark.django_db
@@ -85,19 +87,33 @@ class TestCompanyPage:
         assert "401: Access was revoked at Xero." in body
         assert "Xero withdrew access" in body  # timeline
 
-    def test_new_link_url_via_htmx_swaps_the_region(self, manager_client, company, htmx_headers):
-        company.link_issued_at = company.link_issued_at.replace(
-            year=company.link_issued_at.year - 1
-        )
-        company.save()
-        before = manager_client.get(f"/companies/{company.id}/").content.decode()
-        old_url = re.search(r'id="link-url">([^<]+)<', before).group(1)
+    def test_new_link_url_via_htmx_swaps_the_region(
+        self, manager_client, company, htmx_headers, end_user
+    ):
         response = manager_client.post(
             f"/companies/{company.id}/link-url/renew/", headers=htmx_headers
         )
         body = fragment_of(response, "lifecycle")
         assert "Issued a new Link URL." in body
-        assert old_url not in body
+        new_url = re.search(r'id="link-url">([^<]+)<', body).group(1)
+        assert end_user.get(path_of(new_url)).status_code == 200
+
+    def test_the_link_url_shown_works_however_old_the_company(
+        self, manager_client, company, end_user
+    ):
+        a_year_ago = timezone.now() - timedelta(days=365)
+        Company.objects.filter(pk=company.pk).update(link_issued_at=a_year_ago)
+        page = manager_client.get(f"/companies/{company.id}/").content.decode()
+        shown = re.search(r'id="link-url">([^<]+)<', page).group(1)
+        assert end_user.get(path_of(shown)).status_code == 200
+        valid_until = timezone.localtime(timezone.now() + timedelta(days=7))
+        assert f'Valid until <time datetime="{valid_until:%Y-%m-%d}' in page
+
+    def test_a_link_url_that_never_expires_says_so(self, manager_client, company):
+        LinkSettings.objects.update_or_create(pk=1, defaults={"link_lifetime_days": None})
+        page = manager_client.get(f"/companies/{company.id}/").content.decode()
+        assert "Never expires; revoke it to stop it working." in page
+        assert "Valid until" not in page
 
     def test_revoke_link_urls(self, manager_client, company, end_user):
         from companies.link.tokens import link_url_for

@@ -14,6 +14,7 @@ class TestValidation:
             "http://localhost:3000/done?company={companyId}",
             "https://example.com/{companyId}/done?status={statusCode}&c={customerId}",
             "https://example.com/x?e={errorMessage}&p={platform}&n={platformName}&t={sourceType}",
+            "https://example.com/cb?contact=someone@example.com",
         ],
     )
     def test_it_accepts_http_urls_with_placeholders_in_path_and_query(self, template):
@@ -38,6 +39,8 @@ class TestValidation:
             ("https://example.com/{_hidden}", "not a placeholder name"),
             ("https://example.com/\x00", "control characters"),
             ("https://", "not a valid web address"),
+            ("http://user@example.com/cb", "user name or password"),
+            ("https://user:secret@example.com/cb?c={companyId}", "user name or password"),
             ("https://example.com/" + "a" * 2000, "at most 2000"),
         ],
     )

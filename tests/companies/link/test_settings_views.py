@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from companies.models import LinkSettings
@@ -47,6 +49,7 @@ class TestLinkSettingsPage:
             ("//evil.example", "http:// or https://"),
             ("http://{companyId}.example", "not in the host"),
             ("https://example.com/{companyId", "never closed"),
+            ("http://user@example.com/cb", "may not hold a user name or password"),
         ],
     )
     def test_it_refuses_bad_templates_with_a_clear_error(self, manager_client, template, says):
@@ -60,6 +63,25 @@ class TestLinkSettingsPage:
         response = manager_client.post(URL, {**VALID, "link_lifetime_days": days})
         assert response.status_code == 400
         assert LinkSettings.load().link_lifetime_days == 7
+
+    def test_link_urls_can_be_set_never_to_expire(self, manager_client):
+        response = manager_client.post(
+            URL, {**VALID, "link_lifetime_days": "", "never_expires": "on"}, follow=True
+        )
+        assert b"Saved the Link settings." in response.content
+        assert LinkSettings.load().link_lifetime_days is None
+        page = manager_client.get(URL).content.decode()
+        assert re.search(r'<input type="checkbox" name="never_expires"[^>]* checked', page)
+
+    def test_a_lifetime_can_be_set_again_after_never(self, manager_client):
+        manager_client.post(URL, {**VALID, "never_expires": "on"})
+        manager_client.post(URL, VALID)
+        assert LinkSettings.load().link_lifetime_days == 14
+
+    def test_an_empty_lifetime_asks_for_days_or_never(self, manager_client):
+        response = manager_client.post(URL, {**VALID, "link_lifetime_days": ""})
+        assert response.status_code == 400
+        assert "or choose “Link URLs never expire”" in response.content.decode()
 
     def test_nul_bytes_and_huge_strings_are_refused(self, manager_client):
         response = manager_client.post(URL, {**VALID, "display_name": "A\x00B"})

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from companies.models import ActivityEntry, DataConnection
+from companies.models import ActivityEntry, DataConnection, LinkSettings
 from tests.support import answer, choose, csrf_token, page_of, path_of
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,20 @@ class TestJourney:
         entry = ActivityEntry.objects.filter(company=company).first()
         assert entry.message == "Linked Xero."
         assert entry.actor_label == "End user via Link"
+
+    def test_a_redirect_url_saved_with_user_info_still_gives_a_valid_form_action(
+        self, end_user, link_path
+    ):
+        # Saved before such URLs were refused: the consent page's policy must still let the
+        # Allow form end on the business's host.
+        LinkSettings.objects.filter(pk=LinkSettings.load().pk).update(
+            redirect_url_template="http://user@example.com/cb"
+        )
+        chosen = choose(end_user, link_path, "xero")
+        csp = end_user.get(chosen["Location"])["Content-Security-Policy"]
+        form_action = re.search(r"form-action ([^;]*)", csp).group(1)
+        assert "http://example.com" in form_action.split()
+        assert "@" not in form_action
 
     def test_a_bad_custom_parameter_is_a_clear_400(self, end_user, link_path):
         response = end_user.get(link_path + "?bad%20name=1")

@@ -223,5 +223,6 @@ class TestQueryCount:
         assert body["totalResults"] == 30
         assert all(len(company["dataConnections"]) == 2 for company in body["results"])
         assert thirty == one
-        # Authentication, the count, the page and its connections.
-        assert one <= 4
+        # Authentication, the Link settings (the redirects' lifetime), the count, the page and
+        # its connections.
+        assert one <= 5
