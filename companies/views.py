@@ -19,6 +19,7 @@ from companies.models import Company, DataConnection, LinkSettings
 from companies.platforms.sandbox import Scenario
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
+from portal.webhooks.services import events_about_company
 
 PAGE_SIZE = 25
 
@@ -178,6 +179,7 @@ def _lifecycle_context(company: Company) -> dict:
         "link_url": link_url_for(company),
         "link_expires": expires_at(company, link_settings),
         "activity": company.activity.all()[:50],
+        "webhook_events": events_about_company(company_id=company.id),
         "sandbox_scenarios": Scenario.CHOICES,
     }
 

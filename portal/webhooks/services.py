@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.webhooks import signing, transport
@@ -368,3 +368,23 @@ def events_for_list(*, type: str = "", company_id: uuid.UUID | None = None) -> Q
     if company_id:
         events = events.filter(company_id=company_id)
     return events.order_by("-created", "-id")
+
+
+def endpoints_for_table() -> QuerySet[Endpoint]:
+    pending = Count("deliveries", filter=Q(deliveries__status=Status.PENDING))
+    failed = Count("deliveries", filter=Q(deliveries__status=Status.FAILED))
+    return Endpoint.objects.annotate(pending=pending, failed=failed).order_by("created", "id")
+
+
+def events_about_company(*, company_id: uuid.UUID, limit: int = 20) -> list[Event]:
+    """The company's latest events, each with how many of its deliveries succeeded, failed
+    or wait, for its activity log."""
+    return list(
+        Event.objects.filter(company_id=company_id)
+        .annotate(
+            sent=Count("deliveries", filter=Q(deliveries__status=Status.SUCCEEDED)),
+            failed=Count("deliveries", filter=Q(deliveries__status=Status.FAILED)),
+            waiting=Count("deliveries", filter=Q(deliveries__status=Status.PENDING)),
+        )
+        .order_by("-created", "-id")[:limit]
+    )
