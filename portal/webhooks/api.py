@@ -21,9 +21,25 @@ events_router = Router(tags=["Events"])
 EventType = Literal[tuple(TYPES)]
 
 
+# The schema states the rules the server applies, so a client validating against it is not
+# refused: an http(s) URL on a host name (the server also takes an IP address that is not
+# private, and checks every host's addresses again on each delivery).
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+URL_SCHEMA = {
+    "format": "uri",
+    "pattern": f"^https?://(?:{_LABEL}\\.){{1,2}}[A-Za-z]{{2,63}}(?::[1-9][0-9]{{0,3}})?"
+    "(?:[/?#][!-~]*)?$",
+}
+DESCRIPTION_SCHEMA = {"pattern": "^[^\\x00]*$"}
+
+
 class EndpointIn(StrictSchema):
-    url: str = Field(max_length=2000, description="An https:// (or http://) address.")
-    description: str = Field("", max_length=500)
+    url: str = Field(
+        max_length=2000,
+        description="An https:// (or http://) address.",
+        json_schema_extra=URL_SCHEMA,
+    )
+    description: str = Field("", max_length=500, json_schema_extra=DESCRIPTION_SCHEMA)
     eventTypes: list[EventType] = Field(
         default_factory=list, description="The event types to send; empty for every type."
     )
@@ -31,8 +47,13 @@ class EndpointIn(StrictSchema):
 
 
 class EndpointPatch(StrictSchema):
-    url: str = Field(None, max_length=2000, description="May be left out, not null.")
-    description: str = Field(None, max_length=500)
+    url: str = Field(
+        None,
+        max_length=2000,
+        description="May be left out, not null.",
+        json_schema_extra=URL_SCHEMA,
+    )
+    description: str = Field(None, max_length=500, json_schema_extra=DESCRIPTION_SCHEMA)
     eventTypes: list[EventType] = Field(None)
     enabled: bool = Field(None)
 
