@@ -41,10 +41,11 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# Pull throughput and worker memory (docs/benchmarks.md); on PostgreSQL too when
+# Pull throughput and worker memory, and webhook delivery throughput (docs/benchmarks.md); on PostgreSQL too when
 # BENCH_DATABASE_URL names a server, e.g. postgres://postgres@127.0.0.1:5432/
 bench: install
 	$(BIN)/python bench/pull_benchmark.py
+	$(BIN)/python bench/webhook_benchmark.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		echo; $(BIN)/python bench/pull_benchmark.py --database-url "$(BENCH_DATABASE_URL)"; \
 	fi

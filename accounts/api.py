@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import PlainSerializer, SecretStr, WithJsonSchema
+from pydantic import SecretStr
 
 from accounts import services
 from accounts.crypto import Secret
 from accounts.models import USER_NAME_MAX_LENGTH, PayrollAccount
 from accounts.providers import provider_keys
+from accounts.serializers import AccountOut, StatusName, account_to_dict
 from companies.activity import Actor
 from companies.models import Company
 from portal.apikit.pagination import MAX_PAGE, TealPage, paginate
@@ -24,24 +23,6 @@ from portal.apikit.schemas import ERRORS, ErrorOut, StrictSchema
 router = Router(tags=["Payroll accounts"])
 
 MAX_PAGE_SIZE = 1000
-StatusName = Literal["PENDING", "CONNECTED", "MFA_REQUIRED", "INVALID_CREDENTIALS", "DISCONNECTED"]
-
-
-def _teal_datetime(value: datetime) -> str:
-    """Teal's format: UTC with milliseconds, `2019-05-17T00:00:00.000Z`."""
-    value = value.astimezone(UTC)
-    return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
-
-
-TealDateTime = Annotated[
-    datetime,
-    PlainSerializer(_teal_datetime, return_type=str),
-    WithJsonSchema(
-        {"type": "string", "format": "date-time", "example": "2019-05-17T00:00:00.000Z"}
-    ),
-]
-
-
 # Schemas
 
 
@@ -78,50 +59,11 @@ class MfaIn(StrictSchema):
     )
 
 
-class MfaMethod(Schema):
-    type: Literal["Code"]
-    source: Literal["AUTHENTICATOR_APP", "SMS"]
-
-
-class AccountOut(Schema):
-    account_id: uuid.UUID = Field(description="The id of the account")
-    payroll_provider: str
-    user_name: str = Field(description="The login of the user (empty for OAuth2 accounts)")
-    status: StatusName
-    created_at: TealDateTime
-    mfa_enabled: bool
-    latest_pay_date: TealDateTime | None = Field(
-        description="The latest pay date of the payroll under this account, once pulled"
-    )
-    authorization_url: str | None = Field(
-        description="For OAuth2 providers, until connected: where the user consents"
-    )
-    mfa_method: MfaMethod | None
-
-
 class AccountListParams(Schema):
     user_id: uuid.UUID | None = Field(None, description="Only this company's accounts.")
     status: StatusName | None = None
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
-
-
-# Turning models into JSON
-
-
-def account_to_dict(account: PayrollAccount) -> dict:
-    """Exactly the fields of Teal's response; never the password."""
-    return {
-        "account_id": account.account_id,
-        "payroll_provider": account.payroll_provider,
-        "user_name": account.user_name,
-        "status": account.status,
-        "created_at": account.created_at,
-        "mfa_enabled": account.mfa_enabled,
-        "latest_pay_date": account.latest_pay_date,
-        "authorization_url": account.authorization_url or None,
-        "mfa_method": account.mfa_method,
-    }
 
 
 def _account(account_id: uuid.UUID) -> PayrollAccount:

@@ -25,10 +25,12 @@ from accounts.crypto import InvalidToken, Secret, reencrypt
 from accounts.models import PayrollAccount
 from accounts.providers import PayrollProvider, get_provider, provider_keys
 from accounts.providers import sandbox as sandbox_rules
+from accounts.serializers import account_json
 from companies import activity
 from companies.activity import Actor
 from companies.models import Company
 from companies.pulls.schedule import frequency_in_force, next_sync_after
+from portal.webhooks import events
 
 Status = PayrollAccount.Status
 PASSWORD_MAX_LENGTH = 1000
@@ -247,7 +249,17 @@ def account_update_credentials(
             action="payroll.credentials",
             message=f"New credentials for the {provider.name} account {user_name} (PENDING).",
         )
+        _status_changed(account)
     return account_verify(account_id=account.account_id) or account
+
+
+def _status_changed(account: PayrollAccount) -> None:
+    """The `payroll_account.status_changed` webhook event, in the change's transaction."""
+    events.record(
+        type="payroll_account.status_changed",
+        company_id=account.company_id,
+        data=account_json(account),
+    )
 
 
 def _reset_mfa(account: PayrollAccount) -> None:
@@ -303,6 +315,7 @@ def account_verify(*, account_id: uuid.UUID | str) -> PayrollAccount | None:
             action="payroll.verified",
             message=message,
         )
+        _status_changed(account)
     return account
 
 
@@ -337,6 +350,7 @@ def account_submit_mfa(*, account: PayrollAccount, code: str, actor: Actor) -> P
                 action="payroll.mfa",
                 message=f"{provider.name} accepted the MFA code (CONNECTED).",
             )
+            _status_changed(account)
             return account
 
         account.mfa_attempts += 1
@@ -359,6 +373,8 @@ def account_submit_mfa(*, account: PayrollAccount, code: str, actor: Actor) -> P
             action="payroll.mfa_refused",
             message=refusal,
         )
+        if left <= 0:
+            _status_changed(account)
     raise WrongMfaCode(account, refusal)
 
 
@@ -405,6 +421,7 @@ def account_complete_oauth(*, state: str, code: str = "", error: str = "") -> OA
             action="payroll.oauth_connected",
             message=f"The user allowed access at {provider.name} (CONNECTED).",
         )
+        _status_changed(account)
     return OAuthOutcome(account, 200)
 
 
@@ -469,6 +486,7 @@ def account_pull_payroll(
                 action="payroll.refused",
                 message=f"{account.status_message} (INVALID_CREDENTIALS)",
             )
+            _status_changed(account)
             return account
         moved = account.latest_pay_date != latest
         account.latest_pay_date = latest
@@ -504,6 +522,7 @@ def account_disconnect(*, account: PayrollAccount, actor: Actor) -> PayrollAccou
             action="payroll.disconnected",
             message=f"Disconnected the {account.provider_name} account {account.user_name}.",
         )
+        _status_changed(account)
     return account
 
 

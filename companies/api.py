@@ -15,6 +15,12 @@ from companies.activity import Actor
 from companies.link.tokens import LinkUrl, issue_link_url
 from companies.models import DESCRIPTION_MAX_LENGTH, Company, DataConnection, LinkSettings
 from companies.platforms import all_platforms, get_platform
+from companies.serializers import (
+    CompanyOut,
+    ConnectionOut,
+    company_to_dict,
+    connection_to_dict,
+)
 from companies.validators import NAME_MAX_LENGTH, NAME_PUNCTUATION
 from portal.apikit import idempotency
 from portal.apikit.idempotency import idempotent
@@ -71,37 +77,6 @@ class ConnectionPatch(StrictSchema):
     status: Literal["Unlinked"]
 
 
-class DataConnectionError(Schema):
-    statusCode: str
-    statusText: str
-    errorMessage: str
-    erroredOnUtc: datetime
-
-
-class ConnectionOut(Schema):
-    id: uuid.UUID
-    integrationKey: str
-    platformName: str
-    sourceType: str
-    linkUrl: str
-    status: Literal["PendingAuth", "Linked", "Deauthorized", "Unlinked"]
-    created: datetime
-    lastSync: datetime | None
-    dataConnectionErrors: list[DataConnectionError]
-
-
-class CompanyOut(Schema):
-    id: uuid.UUID
-    name: str
-    description: str
-    redirect: str = Field(
-        description="The company's Link URL, issued with this response: it works for the Link "
-        "URL lifetime from now; the `Link-Url-Expires` header says until when."
-    )
-    dataConnections: list[ConnectionOut]
-    created: datetime
-
-
 class LinkUrlOut(Schema):
     linkUrl: str
     expiresAt: datetime | None = Field(description="null: the URL never expires.")
@@ -112,45 +87,6 @@ class CompanyListParams(Schema):
     pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     query: str = Field("", max_length=255, description="Part of a name, or an exact id.")
     orderBy: Literal["name", "-name", "created", "-created"] = "-created"
-
-
-# Turning models into JSON
-
-
-def connection_to_dict(connection: DataConnection, company_link_url: str) -> dict:
-    errors = []
-    if connection.error_message:
-        errors.append(
-            {
-                "statusCode": str(connection.error_status_code or ""),
-                "statusText": connection.status,
-                "errorMessage": connection.error_message,
-                "erroredOnUtc": connection.errored_at,
-            }
-        )
-    return {
-        "id": connection.id,
-        "integrationKey": connection.platform,
-        "platformName": connection.platform_name,
-        "sourceType": connection.source_type,
-        "linkUrl": f"{company_link_url}?_platform={connection.platform}",
-        "status": connection.status,
-        "created": connection.created,
-        "lastSync": connection.last_sync,
-        "dataConnectionErrors": errors,
-    }
-
-
-def company_to_dict(company: Company, link_url: LinkUrl | None = None) -> dict:
-    link_url = link_url or issue_link_url(company)
-    return {
-        "id": company.id,
-        "name": company.name,
-        "description": company.description,
-        "redirect": link_url.url,
-        "dataConnections": [connection_to_dict(c, link_url.url) for c in company.connections.all()],
-        "created": company.created,
-    }
 
 
 # Link URLs in a response are issued with it, so they all expire at the same moment: one

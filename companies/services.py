@@ -15,7 +15,9 @@ from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, DataPull, LinkSettings
 from companies.platforms import Platform
+from companies.serializers import company_json, connection_json
 from companies.validators import normalize_company_name
+from portal.webhooks import events
 
 Status = DataConnection.Status
 
@@ -41,6 +43,7 @@ def company_create(*, name: str, description: str = "", actor: Actor | None = No
             action="company.created",
             message=f"Created the company “{company.name}”.",
         )
+        events.record(type="company.created", company_id=company.id, data=company_json(company))
     return company
 
 
@@ -69,6 +72,7 @@ def company_update(
             action="company.updated",
             message=f"Edited the name and description{renamed}.",
         )
+        events.record(type="company.updated", company_id=company.id, data=company_json(company))
     return company
 
 
@@ -84,6 +88,7 @@ def company_delete(*, company: Company) -> None:
             company=company, status__in=[DataPull.Status.QUEUED, DataPull.Status.FETCHING]
         )
     )
+    events.record(type="company.deleted", company_id=company.id, data=company_json(company))
     company.delete()
 
 
@@ -187,6 +192,9 @@ def connection_create(
                 connection=connection,
                 message=f"Started linking {platform.name} (PendingAuth).",
             )
+            events.record(
+                type="connection.created", company_id=company.id, data=connection_json(connection)
+            )
         elif connection.status in (Status.DEAUTHORIZED, Status.UNLINKED):
             previous = connection.status
             connection.status = Status.PENDING_AUTH
@@ -232,6 +240,11 @@ def connection_deauthorize(*, connection: DataConnection, actor: Actor) -> DataC
             message=f"{connection.platform_name} withdrew access (Deauthorized). "
             "Send the user through Link again to re-link.",
         )
+        events.record(
+            type="connection.deauthorized",
+            company_id=connection.company_id,
+            data=connection_json(connection),
+        )
     return connection
 
 
@@ -249,6 +262,11 @@ def connection_unlink(*, connection: DataConnection, actor: Actor) -> DataConnec
             connection=connection,
             message=f"Unlinked {connection.platform_name}.",
         )
+        events.record(
+            type="connection.unlinked",
+            company_id=connection.company_id,
+            data=connection_json(connection),
+        )
     return connection
 
 
@@ -260,6 +278,11 @@ def connection_delete(*, connection: DataConnection, actor: Actor) -> None:
             action="connection.deleted",
             connection=connection,
             message=f"Deleted the {connection.platform_name} connection.",
+        )
+        events.record(
+            type="connection.deleted",
+            company_id=connection.company_id,
+            data=connection_json(connection),
         )
         connection.delete()
 

@@ -20,6 +20,7 @@ from companies.platforms.sandbox import Scenario
 from companies.pulls import schedule
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
+from portal.webhooks.services import events_about_company
 
 PAGE_SIZE = 25
 ACTIVITY_PAGE_SIZE = 50
@@ -198,6 +199,7 @@ def _lifecycle_context(company: Company, activity_page: str = "1") -> dict:
         "link_url": link_url.url,
         "link_expires": link_url.expires_at,
         **_activity_context(company, activity_page),
+        "webhook_events": events_about_company(company_id=company.id),
         "sandbox_scenarios": Scenario.CHOICES,
         "sync_frequency": company.sync_frequency or default_frequency,
         "default_frequency": SyncFrequency(default_frequency).label,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' bundled assets instead of a CDN's
     "axes",
     "portal",
+    "portal.webhooks",
     "companies",
     "accounts",
 ]
@@ -172,6 +173,16 @@ CREDENTIALS_KEYS = _credentials_keys(env.list("CREDENTIALS_KEYS", default=[]))
 
 # A pull retries a rate-limited or failing page after 1, 2, 4... times this many seconds.
 PULL_BACKOFF_SECONDS = env.float("PULL_BACKOFF_SECONDS", default=1.0)
+
+# Webhooks (README, "Webhooks"). Private targets (loopback, private networks) are refused
+# unless allowed, for development and tests; link-local and metadata addresses always are.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_RETRY_BASE_SECONDS = env.float("WEBHOOKS_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOKS_RETRY_MAX_SECONDS = env.float("WEBHOOKS_RETRY_MAX_SECONDS", default=3600.0)
+WEBHOOKS_RETRY_HOURS = env.float("WEBHOOKS_RETRY_HOURS", default=24.0)
+WEBHOOKS_DISABLE_AFTER_DAYS = env.float("WEBHOOKS_DISABLE_AFTER_DAYS", default=5.0)
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.float("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24.0)
 # A Fetching pull with no progress for this long had its worker die; a new request replaces it.
 PULL_STALE_AFTER_SECONDS = env.int("PULL_STALE_AFTER_SECONDS", default=600)
 # How often the scheduler (`manage.py run_scheduler`) looks for due syncs.

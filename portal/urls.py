@@ -6,6 +6,7 @@ from companies.link import settings_views as link_settings_views
 from companies.pulls import settings_views as sync_settings_views
 from portal import views
 from portal.api import api
+from portal.webhooks import views as webhook_views
 
 settings_patterns = [
     path("", views.settings_index, name="index"),
@@ -14,6 +15,28 @@ settings_patterns = [
     path("sync/", sync_settings_views.sync_settings, name="sync"),
     path("api-keys/", views.api_keys, name="api-keys"),
     path("api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
+    path("webhooks/", webhook_views.endpoints, name="webhooks"),
+    path("webhooks/<uuid:endpoint_id>/", webhook_views.endpoint_detail, name="webhook"),
+    path("webhooks/<uuid:endpoint_id>/edit/", webhook_views.endpoint_edit, name="webhook-edit"),
+    path(
+        "webhooks/<uuid:endpoint_id>/rotate-secret/",
+        webhook_views.endpoint_rotate,
+        name="webhook-rotate",
+    ),
+    path(
+        "webhooks/<uuid:endpoint_id>/delete/", webhook_views.endpoint_delete, name="webhook-delete"
+    ),
+    path("webhooks/<uuid:endpoint_id>/test/", webhook_views.endpoint_test, name="webhook-test"),
+    path(
+        "webhooks/<uuid:endpoint_id>/deliveries/<int:delivery_id>/resend/",
+        webhook_views.delivery_resend,
+        name="webhook-resend",
+    ),
+    path(
+        "webhooks/<uuid:endpoint_id>/resend-failed/",
+        webhook_views.deliveries_resend_failed,
+        name="webhook-resend-failed",
+    ),
 ]
 
 urlpatterns = [

@@ -14,6 +14,8 @@ from companies.models import Company, DataConnection, LinkAttempt
 from companies.platforms import Platform
 from companies.platforms.sandbox import ConsentResult
 from companies.pulls.schedule import sync_on_link
+from companies.serializers import connection_json
+from portal.webhooks import events
 
 Status = DataConnection.Status
 
@@ -67,4 +69,10 @@ def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataC
             connection=connection,
             message=message,
         )
+        if result.granted:
+            events.record(
+                type="connection.linked",
+                company_id=connection.company_id,
+                data=connection_json(connection),
+            )
     return connection

@@ -17,6 +17,7 @@ from companies.models import DataPull
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import queue
 from companies.pulls.lifecycle import PullStateError
+from companies.pulls.serializers import PullOut, pull_to_dict
 from companies.services import ConnectionStateError
 from portal.apikit.pagination import Page, PageParams, paginate
 from portal.apikit.schemas import ERRORS, ErrorOut
@@ -24,22 +25,6 @@ from portal.apikit.schemas import ERRORS, ErrorOut
 router = Router(tags=["Data"])
 
 DataType = Literal[tuple(DATA_TYPES)]  # the sandbox data types, documented as an enum
-
-
-class PullOut(Schema):
-    id: uuid.UUID
-    companyId: uuid.UUID
-    connectionId: uuid.UUID
-    status: Literal["Queued", "Fetching", "Complete", "FetchError", "AuthError", "Cancelled"]
-    requested: datetime
-    started: datetime | None
-    completed: datetime | None
-    progress: int = Field(description="Percent done, 0 to 100.")
-    recordsDone: int
-    recordsTotal: int
-    isCompleted: bool
-    isErrored: bool
-    errorMessage: str
 
 
 class RecordOut(Schema):
@@ -50,24 +35,6 @@ class RecordOut(Schema):
     amount: Decimal | None
     pulled: datetime
     data: dict = Field(description="The record as the platform sent it.")
-
-
-def pull_to_dict(pull: DataPull) -> dict:
-    return {
-        "id": pull.id,
-        "companyId": pull.company_id,
-        "connectionId": pull.connection_id,
-        "status": pull.status,
-        "requested": pull.requested,
-        "started": pull.started,
-        "completed": pull.finished,
-        "progress": pull.percent,
-        "recordsDone": pull.records_done,
-        "recordsTotal": pull.records_total,
-        "isCompleted": pull.status == DataPull.Status.COMPLETE,
-        "isErrored": pull.status in (DataPull.Status.FETCH_ERROR, DataPull.Status.AUTH_ERROR),
-        "errorMessage": pull.error_message,
-    }
 
 
 def record_to_dict(record) -> dict:

@@ -14,6 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from companies import activity
 from companies.activity import Actor
 from companies.models import DataConnection, DataPull
+from companies.pulls.serializers import pull_json
+from portal.webhooks import events
 
 logger = logging.getLogger("companies.pulls")
 
@@ -61,6 +63,11 @@ def end(pull: DataPull, status: str, error: str) -> str:
                 connection=pull.connection,
                 message=f"The data pull from {pull.connection.platform_name} ended in {status}: "
                 f"{error}",
+            )
+            events.record(
+                type="sync.failed",
+                company_id=pull.company_id,
+                data=pull_json(DataPull.objects.get(pk=pull.pk)),
             )
     logger.info("Pull %s ended in %s", pull.pk, status)
     return status

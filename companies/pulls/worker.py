@@ -24,7 +24,9 @@ from companies.platforms import get_platform
 from companies.platforms.sandbox import PAGE_SIZE, AccessRevoked, PlatformUnavailable, RateLimited
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls.lifecycle import Status, end, finish, not_linked_message
+from companies.pulls.serializers import pull_json
 from companies.services import ConnectionStateError, connection_deauthorize
+from portal.webhooks import events
 
 MAX_ATTEMPTS = 4
 
@@ -130,6 +132,11 @@ def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
         if not finish(pull.pk, Status.COMPLETE):
             return Status.CANCELLED
         DataConnection.objects.filter(pk=connection.pk).update(last_sync=now)
+        events.record(
+            type="sync.completed",
+            company_id=pull.company_id,
+            data=pull_json(DataPull.objects.get(pk=pull.pk)),
+        )
         if not pull.scheduled:
             activity.record(
                 company=connection.company,

@@ -13,12 +13,16 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from companies.pulls.schedule import BATCH_SIZE, run_passes
+from portal.webhooks.services import deliveries_requeue_overdue
 
 logger = logging.getLogger("companies.scheduler")
 
 
 class Command(BaseCommand):
-    help = "Queue due syncs (accounting connections and payroll accounts) until stopped."
+    help = (
+        "Queue due syncs (accounting connections and payroll accounts) and overdue webhook "
+        "deliveries until stopped."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one pass, then exit.")
@@ -53,6 +57,10 @@ class Command(BaseCommand):
         summary = ", ".join(
             f"{name}: {p.queued} queued of {p.due} due" for name, p in passes.items()
         )
+        # Webhook deliveries whose task was lost (a killed worker) are queued again.
+        requeued = deliveries_requeue_overdue()
+        if requeued:
+            summary += f", webhooks: {requeued} overdue deliveries queued again"
         self.stdout.write(summary)
         if any(p.due for p in passes.values()):
             logger.info("Scheduler pass: %s.", summary)
