@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from companies import activity
 from companies.activity import Actor
 from companies.models import DataConnection, DataPull
+from companies.services import CompanyGone, lock_company
 
 logger = logging.getLogger("companies.pulls")
 
@@ -52,16 +53,22 @@ def finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
 
 
 def end(pull: DataPull, status: str, error: str) -> str:
-    with transaction.atomic():
-        if finish(pull.pk, status, error):
-            activity.record(
-                company=pull.connection.company,
-                actor=Actor.system(),
-                action="pull.failed",
-                connection=pull.connection,
-                message=f"The data pull from {pull.connection.platform_name} ended in {status}: "
-                f"{error}",
-            )
+    try:
+        with transaction.atomic():
+            # The company first, as every write: its deletion, which holds it, waits for
+            # this pull's row.
+            lock_company(pull.company_id)
+            if finish(pull.pk, status, error):
+                activity.record(
+                    company=pull.connection.company,
+                    actor=Actor.system(),
+                    action="pull.failed",
+                    connection=pull.connection,
+                    message=f"The data pull from {pull.connection.platform_name} ended in "
+                    f"{status}: {error}",
+                )
+    except CompanyGone:
+        pass  # the pull went with its company
     logger.info("Pull %s ended in %s", pull.pk, status)
     return status
 
