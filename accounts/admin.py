@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import admin, messages
 
 from accounts import services
 from accounts.models import PayrollAccount
 from companies.activity import Actor
+from companies.services import CompanyGone
 
 
 @admin.register(PayrollAccount)
@@ -75,4 +78,6 @@ class PayrollAccountAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         for account in queryset:
-            services.account_delete(account=account, actor=Actor.staff(request.user))
+            # One deleted by someone else meanwhile (or with its company) is already gone.
+            with contextlib.suppress(CompanyGone, services.AccountGone):
+                services.account_delete(account=account, actor=Actor.staff(request.user))

@@ -283,7 +283,11 @@ def link_account(view):
             "params": params,
             "token": token,
         }
-        return view(request, account=account, finish=finish)
+        try:
+            return view(request, account=account, finish=finish)
+        except services.AccountGone:
+            # Deleted by the business while the end user was on this step.
+            return error_page(request, 404, "Not found", NO_SUCH_STEP)
 
     return wrapper
 

@@ -15,6 +15,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.debug import sensitive_variables
@@ -30,6 +31,7 @@ from companies import activity
 from companies.activity import Actor
 from companies.models import Company
 from companies.pulls.schedule import frequency_in_force, next_sync_after
+from companies.services import CompanyGone, lock_company
 from portal.webhooks import events
 
 Status = PayrollAccount.Status
@@ -44,6 +46,23 @@ def _mfa_where(source: str) -> str:
 
 class AccountStateError(Exception):
     """The account is not in a state that allows this; the message says why."""
+
+
+class AccountGone(Http404):
+    """The account was deleted before this write got its lock (an Http404, like CompanyGone)."""
+
+    def __init__(self, account_id: uuid.UUID) -> None:
+        super().__init__(f"No payroll account has the id {account_id}.")
+
+
+def _lock_account(account: PayrollAccount) -> PayrollAccount:
+    """The account's row as it is now, locked for this transaction after its company's, as
+    every write to a company locks it first (CompanyGone, AccountGone if either was deleted)."""
+    lock_company(account.company_id)
+    locked = PayrollAccount.objects.select_for_update().filter(pk=account.pk).first()
+    if locked is None:
+        raise AccountGone(account.pk)
+    return locked
 
 
 class WrongMfaCode(Exception):
@@ -171,8 +190,10 @@ def account_create(
     account.set_password(password)
     if provider.uses_oauth:
         _issue_authorization(account, provider)
-    account.full_clean()
     with transaction.atomic():
+        lock_company(company.pk)
+        # Checked under the lock: the company exists, where a moment earlier it might not.
+        account.full_clean()
         account.save(force_insert=True)
         login = f" for {user_name}" if user_name else ""
         activity.record(
@@ -195,6 +216,7 @@ def account_start_oauth_via_link(
     earlier visit to Link is reused with a fresh authorization URL, so going back and
     choosing again leaves no trail of PENDING accounts."""
     with transaction.atomic():
+        lock_company(company.pk)
         account = (
             PayrollAccount.objects.select_for_update()
             .filter(
@@ -230,7 +252,7 @@ def account_update_credentials(
         raise AccountStateError(f"{provider.name} uses OAuth2, not a password.")
     _check_credentials(provider, user_name, password)
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().get(pk=account.pk)
+        account = _lock_account(account)
         if account.status != Status.INVALID_CREDENTIALS:
             raise AccountStateError(
                 f"Only an account with invalid credentials takes new ones; this one is "
@@ -284,13 +306,16 @@ def account_verify(*, account_id: uuid.UUID | str) -> PayrollAccount | None:
     answer = provider.sandbox.sign_in(account.user_name, account.get_password())
 
     with transaction.atomic():
-        current = PayrollAccount.objects.select_for_update().filter(pk=account.pk).first()
-        unchanged = current is not None and (
+        try:
+            current = _lock_account(account)
+        except (CompanyGone, AccountGone):
+            return None  # deleted while we asked the provider
+        unchanged = (
             current.status == Status.PENDING
             and current.password_ciphertext == account.password_ciphertext
         )
         if not unchanged:
-            return current  # deleted, or changed while we asked the provider
+            return current  # changed while we asked the provider
         account = current
         if answer.outcome == sandbox_rules.CONNECTED:
             _connect(account)
@@ -335,7 +360,7 @@ def account_submit_mfa(*, account: PayrollAccount, code: str, actor: Actor) -> P
     """Pass the user's MFA code to the provider. A wrong code raises WrongMfaCode (after the
     attempt is saved); the third wrong code in a row makes the account INVALID_CREDENTIALS."""
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().get(pk=account.pk)
+        account = _lock_account(account)
         if account.status != Status.MFA_REQUIRED:
             raise AccountStateError(
                 f"Only an account in MFA_REQUIRED takes a code; this one is {account.status}."
@@ -383,10 +408,14 @@ def account_complete_oauth(*, state: str, code: str = "", error: str = "") -> OA
     OAuthStateError); Allow connects the account, Cancel or an error leaves it PENDING with a
     fresh authorization URL for another try."""
     account_id, nonce = oauth.read_state(state)
+    account = PayrollAccount.objects.filter(pk=account_id).first()
+    if account is None:
+        raise oauth.GONE
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().filter(pk=account_id).first()
-        if account is None:
-            raise oauth.GONE
+        try:
+            account = _lock_account(account)
+        except (CompanyGone, AccountGone):
+            raise oauth.GONE from None
         if not account.oauth_nonce or not constant_time_compare(account.oauth_nonce, nonce):
             raise oauth.USED
         provider = _provider_or_error(account.payroll_provider)
@@ -428,7 +457,7 @@ def account_complete_oauth(*, state: str, code: str = "", error: str = "") -> OA
 def account_renew_authorization(*, account: PayrollAccount, actor: Actor) -> PayrollAccount:
     """A fresh authorization URL for a PENDING OAuth2 account (the old one stops working)."""
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().get(pk=account.pk)
+        account = _lock_account(account)
         provider = _provider_or_error(account.payroll_provider)
         if not provider.uses_oauth or account.status != Status.PENDING:
             raise AccountStateError(
@@ -469,8 +498,11 @@ def account_pull_payroll(
     now = timezone.now()
     latest = provider.sandbox.latest_pay_date(today or now.date())
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().filter(pk=account.pk).first()
-        if account is None or account.status != Status.CONNECTED:
+        try:
+            account = _lock_account(account)
+        except (CompanyGone, AccountGone):
+            return None
+        if account.status != Status.CONNECTED:
             return account
         if refused:
             account.status = Status.INVALID_CREDENTIALS
@@ -508,7 +540,7 @@ def account_pull_payroll(
 def account_disconnect(*, account: PayrollAccount, actor: Actor) -> PayrollAccount:
     """The connection to the provider is cut (by staff, or the provider withdrew access)."""
     with transaction.atomic():
-        account = PayrollAccount.objects.select_for_update().get(pk=account.pk)
+        account = _lock_account(account)
         if account.status != Status.CONNECTED:
             raise AccountStateError(
                 f"Only a CONNECTED account can be disconnected; this one is {account.status}."
@@ -528,6 +560,7 @@ def account_disconnect(*, account: PayrollAccount, actor: Actor) -> PayrollAccou
 
 def account_delete(*, account: PayrollAccount, actor: Actor) -> None:
     with transaction.atomic():
+        account = _lock_account(account)
         activity.record(
             company=account.company,
             actor=actor,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 
 from django.contrib import admin
@@ -113,7 +114,9 @@ class CompanyAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for company in queryset:
-            services.company_delete(company=company)
+            # One deleted by someone else meanwhile is already gone.
+            with contextlib.suppress(services.CompanyGone):
+                services.company_delete(company=company)
 
 
 @admin.register(DataConnection)
@@ -161,7 +164,8 @@ class DataConnectionAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         for connection in queryset.select_related("company"):
-            self.delete_model(request, connection)
+            with contextlib.suppress(services.CompanyGone, services.ConnectionGone):
+                self.delete_model(request, connection)
 
 
 @admin.register(LinkSettings)

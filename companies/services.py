@@ -6,9 +6,12 @@ company's activity log, naming the actor.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
 from companies import activity
@@ -24,6 +27,38 @@ Status = DataConnection.Status
 
 class ConnectionStateError(Exception):
     """The connection is not in a state that allows this; the message says why."""
+
+
+class ConnectionGone(Http404):
+    """The connection was deleted before this write got its lock."""
+
+    def __init__(self, company_id: uuid.UUID, connection_id: uuid.UUID) -> None:
+        super().__init__(f"Company {company_id} has no connection with the id {connection_id}.")
+
+
+class CompanyGone(Http404):
+    """The company was deleted, before this write or while it waited for the company's lock.
+
+    An Http404, so that a portal page, the admin and the API answer 404 (the API in its usual
+    JSON error body) without each view catching it; the Link pages show their friendly page,
+    and tasks treat it as nothing left to do."""
+
+    def __init__(self, company_id: uuid.UUID) -> None:
+        super().__init__(f"No company has the id {company_id}.")
+        self.company_id = company_id
+
+
+def lock_company(company_id: uuid.UUID) -> Company:
+    """The company's row, locked until the end of the current transaction, or CompanyGone.
+
+    Every write to a company or to anything it owns starts its transaction with this lock,
+    before locking any other row: writes to one company then take turns with each other and
+    with its deletion, so none adds a row to a company being deleted, and none finds its
+    company gone halfway. (A no-op on SQLite, which lets one writer in at a time anyway.)"""
+    company = Company.objects.select_for_update().filter(pk=company_id).first()
+    if company is None:
+        raise CompanyGone(company_id)
+    return company
 
 
 def company_create(*, name: str, description: str = "", actor: Actor | None = None) -> Company:
@@ -57,7 +92,7 @@ def company_update(
     """Change the fields given (None leaves one as it is) on the locked row, so two partial
     updates at once cannot undo each other."""
     with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
+        company = lock_company(company.pk)
         old_name = company.name
         if name is not None:
             company.name = normalize_company_name(name)
@@ -81,7 +116,10 @@ def company_delete(*, company: Company) -> None:
     # Connections, pulls, records, payroll accounts (and their credentials), Link attempts
     # and the activity log go with the company (CASCADE); its Link URLs stop working
     # because their company no longer exists.
-    # A running pull holds its row while it stores a page: lock those rows first, so the
+    # The company's lock first: writes under way finish before we look for rows to delete,
+    # and writes that come after find the company gone.
+    company = lock_company(company.pk)
+    # A running pull holds its row while it stores a page: lock those rows too, so the
     # worker finishes its page before we look for rows to delete, then sees the pull gone.
     list(
         DataPull.objects.select_for_update().filter(
@@ -97,8 +135,9 @@ def company_delete(*, company: Company) -> None:
 
 def link_url_renew(*, company: Company, actor: Actor) -> Company:
     """A new Link URL with a fresh lifetime; URLs issued before keep working until they expire."""
-    company.link_issued_at = timezone.now()
     with transaction.atomic():
+        lock_company(company.pk)
+        company.link_issued_at = timezone.now()
         company.save(update_fields=["link_issued_at"])
         activity.record(
             company=company, actor=actor, action="link.renewed", message="Issued a new Link URL."
@@ -109,6 +148,7 @@ def link_url_renew(*, company: Company, actor: Actor) -> Company:
 def link_urls_revoke(*, company: Company, actor: Actor) -> Company:
     """Every Link URL issued so far stops working; a new one is issued in their place."""
     with transaction.atomic():
+        lock_company(company.pk)
         Company.objects.filter(pk=company.pk).update(
             link_version=F("link_version") + 1, link_issued_at=timezone.now()
         )
@@ -171,6 +211,7 @@ def connection_create(
     now. An existing one is reused (an unfinished, revoked or unlinked one goes back to
     `PendingAuth`, a linked one stays)."""
     with transaction.atomic():
+        lock_company(company.pk)
         try:
             with transaction.atomic():
                 connection, created = DataConnection.objects.select_for_update().get_or_create(
@@ -211,13 +252,23 @@ def connection_create(
 
 def lock_linked_connection(connection: DataConnection, *, refusal: str) -> DataConnection:
     """The connection's row, locked for this transaction, if it is Linked; otherwise
-    ConnectionStateError with `refusal`, in which {platform} and {status} are filled in."""
-    connection = DataConnection.objects.select_for_update().get(pk=connection.pk)
+    ConnectionStateError with `refusal`, in which {platform} and {status} are filled in.
+    Its company is locked first (CompanyGone if it was deleted)."""
+    lock_company(connection.company_id)
+    connection = lock_connection(connection)
     if connection.status != Status.LINKED:
         raise ConnectionStateError(
             refusal.format(platform=connection.platform_name, status=connection.status)
         )
     return connection
+
+
+def lock_connection(connection: DataConnection) -> DataConnection:
+    """The connection's row, locked, once its company's is; ConnectionGone if it was deleted."""
+    locked = DataConnection.objects.select_for_update().filter(pk=connection.pk).first()
+    if locked is None:
+        raise ConnectionGone(connection.company_id, connection.pk)
+    return locked
 
 
 def connection_deauthorize(*, connection: DataConnection, actor: Actor) -> DataConnection:
@@ -272,6 +323,8 @@ def connection_unlink(*, connection: DataConnection, actor: Actor) -> DataConnec
 
 def connection_delete(*, connection: DataConnection, actor: Actor) -> None:
     with transaction.atomic():
+        lock_company(connection.company_id)
+        connection = lock_connection(connection)
         activity.record(
             company=connection.company,
             actor=actor,
@@ -291,9 +344,11 @@ def connection_set_sandbox_scenario(
     *, connection: DataConnection, scenario: str, actor: Actor
 ) -> DataConnection:
     """Sandbox control: how the platform behaves for this connection's pulls."""
-    connection.sandbox_scenario = scenario
-    connection.full_clean()
     with transaction.atomic():
+        lock_company(connection.company_id)
+        connection = lock_connection(connection)
+        connection.sandbox_scenario = scenario
+        connection.full_clean()
         connection.save(update_fields=["sandbox_scenario"])
         activity.record(
             company=connection.company,

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from companies.link.redirects import PLACEHOLDER_NAME
 from companies.link.tokens import LinkTokenError, company_for_token
 from companies.models import LinkSettings
+from companies.services import CompanyGone
 
 # Our own query parameters start with "_", so they cannot clash with custom placeholders.
 FILTER_PARAM = "_filter"  # the platform filter box
@@ -89,13 +90,23 @@ def link_page(view):
             return error_page(request, error.status, error.title, error.message)
         except BadLinkRequest as bad:
             return error_page(request, 400, "This link is not valid", str(bad))
-        return view(
-            request,
-            token=token,
-            company=company,
-            link_settings=link_settings,
-            params=params,
-            **kwargs,
-        )
+        try:
+            return view(
+                request,
+                token=token,
+                company=company,
+                link_settings=link_settings,
+                params=params,
+                **kwargs,
+            )
+        except CompanyGone:
+            # Deleted while the end user's answer waited for the company: as if it had been
+            # deleted before they opened the link.
+            return error_page(
+                request,
+                410,
+                "This link is no longer available",
+                "The company this link was made for no longer exists.",
+            )
 
     return wrapper

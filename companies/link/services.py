@@ -23,23 +23,28 @@ Status = DataConnection.Status
 def link_attempt_start(
     *, company: Company, platform: Platform, params: Mapping[str, str]
 ) -> LinkAttempt:
-    connection, _ = services.connection_create(
-        company=company, platform=platform, actor=Actor.end_user()
-    )
-    return LinkAttempt.objects.create(connection=connection, params=dict(params))
+    with transaction.atomic():
+        connection, _ = services.connection_create(
+            company=company, platform=platform, actor=Actor.end_user()
+        )
+        return LinkAttempt.objects.create(connection=connection, params=dict(params))
 
 
 def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataConnection | None:
     """Apply the end user's answer once. Returns the connection, or None when the attempt
-    was already answered (a replayed form, or a second tab)."""
+    was already answered (a replayed form, or a second tab). Either way `attempt` is brought
+    up to date, under the company's lock (CompanyGone if it was deleted)."""
     now = timezone.now()
     with transaction.atomic():
+        company = services.lock_company(attempt.connection.company_id)
         claimed = LinkAttempt.objects.filter(pk=attempt.pk, answered_at__isnull=True).update(
             answered_at=now, status_code=result.status_code
         )
+        attempt.refresh_from_db(fields=["answered_at", "status_code"])
         if not claimed:
             return None
-        connection = DataConnection.objects.select_for_update().get(pk=attempt.connection_id)
+        connection = services.lock_connection(attempt.connection)
+        connection.company = company
         platform_name = connection.platform_name
         if result.granted:
             connection.status = Status.LINKED

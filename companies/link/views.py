@@ -137,10 +137,8 @@ def link_consent(
     connection = services.link_attempt_answer(attempt=attempt, result=result)
     if connection is None:
         # Replayed, or answered in another tab: nothing changes a second time.
-        attempt.refresh_from_db()
         return render(request, "link/finished.html", {**context, "already": True}, status=409)
 
-    attempt.refresh_from_db()
     if link_settings.redirect_url_template:
         url = _redirect_url(link_settings, attempt, platform, result.error_message)
         return HttpResponseRedirect(url)

@@ -15,6 +15,7 @@ from companies import activity
 from companies.activity import Actor
 from companies.models import DataConnection, DataPull
 from companies.pulls.serializers import pull_json
+from companies.services import CompanyGone, lock_company
 from portal.webhooks import events
 
 logger = logging.getLogger("companies.pulls")
@@ -54,21 +55,27 @@ def finish(pull_id: uuid.UUID, status: str, error: str = "") -> bool:
 
 
 def end(pull: DataPull, status: str, error: str) -> str:
-    with transaction.atomic():
-        if finish(pull.pk, status, error):
-            activity.record(
-                company=pull.connection.company,
-                actor=Actor.system(),
-                action="pull.failed",
-                connection=pull.connection,
-                message=f"The data pull from {pull.connection.platform_name} ended in {status}: "
-                f"{error}",
-            )
-            events.record(
-                type="sync.failed",
-                company_id=pull.company_id,
-                data=pull_json(DataPull.objects.get(pk=pull.pk)),
-            )
+    try:
+        with transaction.atomic():
+            # The company first, as every write: its deletion, which holds it, waits for
+            # this pull's row.
+            lock_company(pull.company_id)
+            if finish(pull.pk, status, error):
+                activity.record(
+                    company=pull.connection.company,
+                    actor=Actor.system(),
+                    action="pull.failed",
+                    connection=pull.connection,
+                    message=f"The data pull from {pull.connection.platform_name} ended in "
+                    f"{status}: {error}",
+                )
+                events.record(
+                    type="sync.failed",
+                    company_id=pull.company_id,
+                    data=pull_json(DataPull.objects.get(pk=pull.pk)),
+                )
+    except CompanyGone:
+        pass  # the pull went with its company
     logger.info("Pull %s ended in %s", pull.pk, status)
     return status
 

@@ -28,7 +28,7 @@ from companies.pulls.lifecycle import (
     fail_abandoned_task,
 )
 from companies.pulls.tasks import run_pull
-from companies.services import ConnectionStateError, lock_linked_connection
+from companies.services import ConnectionStateError, lock_company, lock_linked_connection
 
 
 def pull_queue(
@@ -92,17 +92,20 @@ def _enqueue(pull: DataPull) -> None:
 
 def pulls_queue_all(*, company: Company, actor: Actor) -> list[tuple[DataPull, bool]]:
     """A pull of every Linked connection, as `pull_queue` answers for each."""
-    connections = list(company.connections.filter(status=DataConnection.Status.LINKED))
-    if not connections:
-        raise ConnectionStateError(
-            "This company has no Linked connection to pull from. "
-            "Send the company's user through Link first."
-        )
-    return [pull_queue(connection=connection, actor=actor) for connection in connections]
+    with transaction.atomic():
+        lock_company(company.pk)
+        connections = list(company.connections.filter(status=DataConnection.Status.LINKED))
+        if not connections:
+            raise ConnectionStateError(
+                "This company has no Linked connection to pull from. "
+                "Send the company's user through Link first."
+            )
+        return [pull_queue(connection=connection, actor=actor) for connection in connections]
 
 
 def pull_cancel(*, pull: DataPull, actor: Actor) -> DataPull:
     with transaction.atomic():
+        lock_company(pull.company_id)
         pull = DataPull.objects.select_for_update().select_related("connection").get(pk=pull.pk)
         if pull.is_finished:
             raise PullStateError(f"This pull has already ended ({pull.status}).")

@@ -25,6 +25,7 @@ from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, SyncFrequency, SyncSettings
 from companies.pulls.queue import pull_queue
+from companies.services import lock_company
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,11 @@ def schedule_pass(*, now: datetime | None = None, limit: int = BATCH_SIZE) -> Sc
     sync_settings = SyncSettings.load()
     queued = 0
     with transaction.atomic():
+        # Each connection's company is locked with it, and skipped if another write (or its
+        # deletion) holds it: holding connections, the pass never waits for a company. That
+        # connection stays due for the next pass.
         due = list(
-            DataConnection.objects.select_for_update(skip_locked=True, of=("self",))
+            DataConnection.objects.select_for_update(skip_locked=True, of=("company", "self"))
             .select_related("company")
             .filter(status=DataConnection.Status.LINKED, next_sync_at__lte=now)
             .order_by("next_sync_at")[:limit]
@@ -162,7 +166,7 @@ def sync_settings_update(*, default_frequency: str, actor: Actor) -> SyncSetting
 def company_set_sync_frequency(*, company: Company, frequency: str, actor: Actor) -> Company:
     """The company's own frequency; "" follows the default again."""
     with transaction.atomic():
-        company = Company.objects.select_for_update().get(pk=company.pk)
+        company = lock_company(company.pk)
         if company.sync_frequency == frequency:
             return company
         company.sync_frequency = frequency

@@ -25,7 +25,13 @@ from companies.platforms.sandbox import PAGE_SIZE, AccessRevoked, PlatformUnavai
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls.lifecycle import Status, end, finish, not_linked_message
 from companies.pulls.serializers import pull_json
-from companies.services import ConnectionStateError, connection_deauthorize
+from companies.services import (
+    CompanyGone,
+    ConnectionGone,
+    ConnectionStateError,
+    connection_deauthorize,
+    lock_company,
+)
 from portal.webhooks import events
 
 MAX_ATTEMPTS = 4
@@ -123,26 +129,31 @@ def pull_run(*, pull_id: uuid.UUID | str) -> str | None:
     except AccessRevoked as error:
         status = end(pull, Status.AUTH_ERROR, str(error))
         # Unless someone else already cut or deleted it meanwhile.
-        with contextlib.suppress(ConnectionStateError, DataConnection.DoesNotExist):
+        with contextlib.suppress(ConnectionStateError, CompanyGone, ConnectionGone):
             connection_deauthorize(connection=connection, actor=Actor.system())
         return status
 
     now = timezone.now()
-    with transaction.atomic():
-        if not finish(pull.pk, Status.COMPLETE):
-            return Status.CANCELLED
-        DataConnection.objects.filter(pk=connection.pk).update(last_sync=now)
-        events.record(
-            type="sync.completed",
-            company_id=pull.company_id,
-            data=pull_json(DataPull.objects.get(pk=pull.pk)),
-        )
-        if not pull.scheduled:
-            activity.record(
-                company=connection.company,
-                actor=Actor.system(),
-                action="pull.complete",
-                connection=connection,
-                message=f"Pulled {done:,} records from {connection.platform_name}.",
+    try:
+        with transaction.atomic():
+            # The company first, as every write: a deletion holding it waits for this pull.
+            lock_company(pull.company_id)
+            if not finish(pull.pk, Status.COMPLETE):
+                return Status.CANCELLED
+            DataConnection.objects.filter(pk=connection.pk).update(last_sync=now)
+            events.record(
+                type="sync.completed",
+                company_id=pull.company_id,
+                data=pull_json(DataPull.objects.get(pk=pull.pk)),
             )
+            if not pull.scheduled:
+                activity.record(
+                    company=connection.company,
+                    actor=Actor.system(),
+                    action="pull.complete",
+                    connection=connection,
+                    message=f"Pulled {done:,} records from {connection.platform_name}.",
+                )
+    except CompanyGone:
+        return Status.CANCELLED
     return Status.COMPLETE
