@@ -42,3 +42,31 @@
   }
   document.addEventListener("DOMContentLoaded", setUp);
 })();
+
+// Tables on a phone: each cell learns its column's name, and the stylesheet stacks each row
+// into a card (without this script, tables scroll sideways in their box).
+(function () {
+  function label(root) {
+    root.querySelectorAll(".table-scroll").forEach(function (box) {
+      var headings = Array.prototype.map.call(box.querySelectorAll("thead th"), function (th) {
+        // The column's name as shown: without sort arrows and their spoken state.
+        var copy = th.cloneNode(true);
+        copy.querySelectorAll("[aria-hidden=true], .visually-hidden").forEach(function (el) {
+          el.remove();
+        });
+        return copy.textContent.trim();
+      });
+      if (!headings.length) return;
+      box.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName === "TD" && headings[index] && cell.colSpan === 1) {
+            cell.setAttribute("data-label", headings[index]);
+          }
+        });
+      });
+      box.classList.add("stacked");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(document); });
+  document.addEventListener("htmx:load", function (event) { label(event.detail.elt.ownerDocument); });
+})();
