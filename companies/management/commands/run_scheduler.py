@@ -41,7 +41,6 @@ class Command(BaseCommand):
                 signal.signal(signum, lambda *_: stop.set())
             logger.info("Scheduler started: a pass every %s s.", interval)
         while True:
-            close_old_connections()
             queued = self.run_pass()
             if once or stop.is_set():
                 break
@@ -50,7 +49,8 @@ class Command(BaseCommand):
                 stop.wait(interval)
             if stop.is_set():
                 break
-        close_old_connections()
+            # As a request does: drop a database connection that broke or grew too old.
+            close_old_connections()
 
     def run_pass(self) -> int:
         passes = run_passes()
