@@ -16,8 +16,14 @@ class TestSettingsPage:
 
     def test_viewers_see_the_sections_without_links_they_may_not_follow(self, viewer_client):
         body = page_of(viewer_client.get("/settings/"), "Settings")
-        assert "API keys:" in body  # named, not linked
+        # Named, not linked, with the reason.
+        assert (
+            'API keys <span class="muted">(Managers only: ask a Manager to change it)</span>:'
+            in body
+        )
         assert 'href="/settings/link/"' not in body
+        # The viewer learns why, instead of guessing at a plain word.
+        assert 'Link <span class="muted">(Managers only: ask a Manager to change it)</span>' in body
         assert 'href="/settings/api-keys/"' not in body
 
     def test_it_requires_login(self, client):
