@@ -68,6 +68,8 @@ def chooser_choices(company: Company, token: str, params: Mapping[str, str]) -> 
             ),
             method="post" if provider.uses_oauth else "get",
             connected="Connected" if provider.key in connected else "",
+            colour=provider.colour,
+            text_colour=provider.text_colour,
         )
         for provider in all_providers()
     ]

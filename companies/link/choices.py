@@ -26,6 +26,8 @@ class Choice:
     url: str  # where choosing it goes, with the custom values on the query string
     method: str  # "post" or "get"
     connected: str = ""  # "Linked" (or "Connected") when the company already has it
+    colour: str = "#2456c9"  # its brand colour, behind its monogram
+    text_colour: str = "#ffffff"
 
 
 ChoiceSource = Callable[[Company, str, Mapping[str, str]], list[Choice]]
@@ -58,6 +60,8 @@ def accounting_choices(
             ),
             method="post",
             connected="Linked" if platform.key in linked else "",
+            colour=platform.colour,
+            text_colour=platform.text_colour,
         )
         for platform in ([only] if only else all_platforms())
     ]
