@@ -127,6 +127,9 @@ def sandbox_scenario(
         messages.success(
             request, f"{connection.platform_name} sandbox: {dict(Scenario.CHOICES)[scenario]}."
         )
+    if request.htmx:
+        # Saved on change: only the message, swapped in out of band.
+        return render(request, "portal/messages.html", {"oob": True})
     return redirect("companies:detail", company_id=company_id)
 
 

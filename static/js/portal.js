@@ -1,3 +1,6 @@
+// The page has this script: controls meant only for browsers without it can go.
+document.documentElement.classList.add("js");
+
 // Copy buttons: hidden until this script runs, since they need the clipboard API.
 (function () {
   function reveal(root) {

@@ -87,6 +87,25 @@ class TestPullButtons:
         )
         assert "Choose one of the listed sandbox behaviours." in response.content.decode()
 
+    def test_choosing_a_behaviour_saves_it_at_once(
+        self, manager_client, company, linked, htmx_headers
+    ):
+        """With JavaScript the select saves on change (no separate Set): a pull asked for
+        next uses the new behaviour."""
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert 'hx-trigger="change"' in page
+        assert f'hx-sync="#connection-{linked.id}:queue all"' in page
+        response = manager_client.post(
+            f"/companies/{company.id}/connections/{linked.id}/sandbox/",
+            {"sandbox_scenario": "rate_limited"},
+            headers=htmx_headers,
+        )
+        fragment = fragment_of(response, "messages")
+        assert 'hx-swap-oob="true"' in fragment
+        assert "Xero sandbox: " in fragment
+        linked.refresh_from_db()
+        assert linked.sandbox_scenario == "rate_limited"
+
 
 class TestDataBrowser:
     @pytest.fixture
