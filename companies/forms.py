@@ -40,6 +40,11 @@ class CompanyForm(forms.Form):
         return description
 
 
+class CompanyCreateForm(CompanyForm):
+    # Set by "Create another anyway", after the form warned of a company with the same name.
+    create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class CompanyAdminForm(forms.ModelForm):
     """The admin's form: the name is cleaned as the portal's form and the services clean it,
     so the model's rules judge the name that will be stored."""

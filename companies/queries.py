@@ -38,6 +38,12 @@ def company_or_404(company_id: uuid.UUID) -> Company:
     return company
 
 
+def company_named(name: str) -> Company | None:
+    """A company whose name is `name` but for case and spacing: likely the same customer."""
+    same = " ".join(name.split()).lower()
+    return Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same).first()
+
+
 def parse_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value.strip())

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from companies import queries, services
 from companies.activity import Actor, collapse_repeats
-from companies.forms import CompanyForm
+from companies.forms import CompanyCreateForm, CompanyForm
 from companies.link.tokens import issue_link_url
 from companies.models import Company, DataConnection, SyncFrequency, SyncSettings
 from companies.platforms.sandbox import Scenario
@@ -63,28 +63,38 @@ def company_list(request: HttpRequest) -> HttpResponse:
     # On a history cache miss htmx asks for the whole page, so it gets the whole page.
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "companies/list.html#table", context)
-    return render(request, "companies/list.html", {**context, "form": CompanyForm()})
+    return render(request, "companies/list.html", {**context, "form": CompanyCreateForm()})
 
 
 @login_required
 @permission_required("companies.add_company", raise_exception=True)
 @require_POST
 def company_create(request: HttpRequest) -> HttpResponse:
-    form = CompanyForm(request.POST)
+    form = CompanyCreateForm(request.POST)
     if not form.is_valid():
         if request.htmx:
             return render(request, "companies/list.html#create-form", {"form": form})
         context = {**_table_context(request), "form": form}
         return render(request, "companies/list.html", context, status=400)
 
-    company = services.company_create(**form.cleaned_data, actor=Actor.staff(request.user))
+    data = form.cleaned_data
+    # A second company for the same customer costs a second one: ask first (the API does not).
+    existing = None if data.pop("create_anyway") else queries.company_named(data["name"])
+    if existing:
+        form = CompanyCreateForm({**data, "create_anyway": True})
+        context = {"form": form, "existing": existing}
+        if request.htmx:
+            return render(request, "companies/list.html#create-form", context)
+        return render(request, "companies/list.html", {**_table_context(request), **context})
+
+    company = services.company_create(**data, actor=Actor.staff(request.user))
     if request.htmx:
         # A cleared form, plus, out of band, the new row on top of the table and the count of
         # the table the page shows (its filters are in the page's URL).
         shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
         context = {
             **_table_context(request, shown),
-            "form": CompanyForm(),
+            "form": CompanyCreateForm(),
             "company": company,
             "created": True,
         }

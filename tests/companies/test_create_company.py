@@ -73,7 +73,8 @@ class TestCreateCompany:
         assert Company.objects.get().description == ""
 
     def test_names_need_not_be_unique(self, manager_client, company):
-        r = manager_client.post(URL, {"name": company.name})
+        # Once the warning about the same name has been answered (see below).
+        r = manager_client.post(URL, {"name": company.name, "create_anyway": "True"})
         assert r.status_code == 302
         assert Company.objects.filter(name=company.name).count() == 2
 
@@ -199,3 +200,35 @@ def test_htmx_create_updates_the_count_of_the_table_on_the_page(
     summary = re.search(r'<p class="table-summary" id="table-summary"[^>]*>(.*?)</p>', body, re.S)
     assert 'hx-swap-oob="true"' in summary.group(0)
     assert " ".join(summary.group(1).split()) == "1 company matches “Acme”"
+
+
+@pytest.mark.django_db
+class TestSameNameAsAnExistingCompany:
+    """Codat's guide: a second company for the same customer costs more. The portal asks."""
+
+    def test_it_warns_and_links_to_the_existing_company(self, manager_client, company):
+        page = page_of(manager_client.post(URL, {"name": "  platypus   PROPERTIES "}), "Companies")
+        assert "already exists" in page
+        assert f'href="/companies/{company.id}/"' in page
+        assert "Create another anyway" in page
+        assert Company.objects.count() == 1
+
+    def test_create_anyway_creates_the_second(self, manager_client, company):
+        warned = page_of(manager_client.post(URL, {"name": "Platypus Properties"}), "Companies")
+        assert 'name="create_anyway" value="True"' in warned
+        created = manager_client.post(URL, {"name": "Platypus Properties", "create_anyway": "True"})
+        assert created.status_code == 302
+        assert Company.objects.filter(name="Platypus Properties").count() == 2
+
+    def test_with_htmx_the_form_shows_the_warning(self, manager_client, company, htmx_headers):
+        response = manager_client.post(URL, {"name": "PLATYPUS PROPERTIES"}, headers=htmx_headers)
+        assert response.status_code == 200
+        fragment = response.content.decode()
+        assert fragment.lstrip().startswith('<form id="create-company"')
+        assert "already exists" in fragment
+        assert Company.objects.count() == 1
+
+    def test_the_api_creates_without_asking(self, api, company):
+        response = api.post("/api/companies", {"name": "Platypus Properties"})
+        assert response.status_code == 201
+        assert Company.objects.count() == 2
