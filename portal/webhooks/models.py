@@ -6,13 +6,16 @@ from __future__ import annotations
 import uuid
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 
 
 class Endpoint(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     url = models.URLField("URL", max_length=2000)
-    description = models.CharField(max_length=500, blank=True)
+    description = models.CharField(
+        max_length=500, blank=True, validators=[ProhibitNullCharactersValidator()]
+    )
     # Empty: every event type, including ones added later.
     event_types = models.JSONField(default=list, blank=True)
     enabled = models.BooleanField(default=True)

@@ -27,6 +27,16 @@ class TestEndpointsApi:
         assert response.status_code == 400
         assert response.json()["validation"]["errors"][0]["itemId"] == "url"
 
+    def test_a_nul_in_the_description_is_400_naming_the_field(self, api):
+        """PostgreSQL cannot store one: refused with a clear error, never a 500."""
+        response = api.post(
+            "/api/webhooks/endpoints",
+            {"url": "https://example.com/x", "description": "CRM\u0000"},
+        )
+        assert response.status_code == 400
+        assert response.json()["validation"]["errors"][0]["itemId"] == "description"
+        assert not Endpoint.objects.exists()
+
     def test_an_unknown_event_type_is_400(self, api):
         response = api.post(
             "/api/webhooks/endpoints",
