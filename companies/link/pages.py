@@ -51,7 +51,15 @@ def allow_form_redirects(response: HttpResponse, link_settings: LinkSettings) ->
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    context = {"title": title, "message": message}
+    """The friendly page for any failure in Link, with a way forward: who to ask for a new
+    link and, where the business has set a redirect URL, a link back to its site."""
+    link_settings = LinkSettings.load()
+    context = {
+        "title": title,
+        "message": message,
+        "link_settings": link_settings,
+        "business_site": _origin(link_settings.redirect_url_template.split("{")[0]),
+    }
     return render(request, "link/error.html", context, status=status)
 
 

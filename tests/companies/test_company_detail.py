@@ -135,3 +135,9 @@ class TestUnknownCompany:
     def test_a_deleted_company_is_404(self, manager_client, company):
         services.company_delete(company=company)
         assert manager_client.get(f"/companies/{company.id}/").status_code == 404
+
+
+def test_a_deauthorized_connection_says_how_to_re_link(manager_client, company, make_connection):
+    make_connection(company, status="Deauthorized")
+    page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+    assert "Send the company’s people the Link URL above to re-link it." in page

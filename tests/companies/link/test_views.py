@@ -170,3 +170,17 @@ class TestConnectionLinkUrl:
         body = page_of(end_user.get(path_of(created.json()["linkUrl"])), START_HEADING)
         assert "Sage Business Cloud Accounting" in body
         assert "Xero" not in body and "FreeAgent" not in body
+
+
+class TestErrorPagesLeadSomewhere:
+    def test_an_invalid_link_says_who_to_ask_and_links_back(self, end_user, redirect_settings):
+        page = page_of(end_user.get("/link/not-a-token/"), "This link is not valid", status=400)
+        assert "ask Causeway, who sent you this one" in page
+        assert (
+            '<a class="button" href="https://example.com">Back to https://example.com</a>' in page
+        )
+
+    def test_without_a_redirect_url_there_is_no_way_back_to_offer(self, end_user, db):
+        page = page_of(end_user.get("/link/not-a-token/"), "This link is not valid", status=400)
+        assert "ask Causeway" in page
+        assert "Back to" not in page
