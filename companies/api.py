@@ -109,6 +109,11 @@ class CompanyListParams(Schema):
     pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     query: str = Field("", max_length=255, description="Part of a name, or an exact id.")
     orderBy: Literal["name", "-name", "created", "-created"] = "-created"
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="From `_links.nextCursor`: the next page, as fast however deep.",
+    )
 
 
 # Turning models into JSON
@@ -186,7 +191,13 @@ def create_company(request: HttpRequest, payload: CompanyIn):
 def list_companies(request: HttpRequest, params: Query[CompanyListParams]):
     companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
     return paginate(
-        request, companies, company_to_dict, page=params.page, page_size=params.pageSize
+        request,
+        companies,
+        company_to_dict,
+        page=params.page,
+        page_size=params.pageSize,
+        keyset=queries.company_keyset(params.orderBy),
+        cursor=params.cursor,
     )
 
 

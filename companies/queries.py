@@ -13,15 +13,26 @@ from django.utils import timezone
 
 from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox_data import DATA_TYPES
+from portal.apikit.pagination import Keyset
 
 # Names sort without regard to case on every database; ids break ties so pages are stable.
+# Each reads an index of Company.Meta forwards or backwards, so each direction is the exact
+# reverse of the other.
 COMPANY_ORDERINGS = {
     "name": (Lower("name").asc(), "-created", "id"),
-    "-name": (Lower("name").desc(), "-created", "id"),
-    "created": ("created", Lower("name").asc(), "id"),
-    "-created": ("-created", Lower("name").asc(), "id"),
+    "-name": (Lower("name").desc(), "created", "-id"),
+    "created": ("created", "id"),
+    "-created": ("-created", "-id"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
+# The same orderings for cursors (portal.apikit.pagination.Keyset): `sort_name` is the
+# Lower("name") that companies_for_table annotates.
+COMPANY_KEYSETS = {
+    "name": (("sort_name", False), ("created", True), ("id", False)),
+    "-name": (("sort_name", True), ("created", False), ("id", True)),
+    "created": (("created", False), ("id", False)),
+    "-created": (("created", True), ("id", True)),
+}
 # The companies table's sync filter: its values, and how they read in the select.
 SYNC_FILTERS = {"failed": "Last sync failed", "overdue": "Sync overdue"}
 # A scheduled sync this much later than planned is overdue (its pull never ran, or the
@@ -63,12 +74,13 @@ def companies_for_table(
         Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
     )
     query = normalize_search(query)
-    if query:
-        match = Q(name__icontains=query)
-        company_id = parse_uuid(query)
-        if company_id:
-            match |= Q(id=company_id)
-        companies = companies.filter(match)
+    company_id = parse_uuid(query)
+    if company_id and Company.objects.filter(pk=company_id).exists():
+        # A pasted id finds its company through the primary key; `name LIKE … OR id = …`
+        # can use neither index and read the whole table.
+        companies = companies.filter(pk=company_id)
+    elif query:
+        companies = companies.filter(name__icontains=query)
     if status in DataConnection.Status.values:
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
@@ -82,7 +94,15 @@ def companies_for_table(
             next_sync_at__lt=timezone.now() - OVERDUE_AFTER,
         ).values("company_id")
         companies = companies.filter(pk__in=overdue)
-    return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
+    if ordering not in COMPANY_ORDERINGS:
+        ordering = DEFAULT_COMPANY_ORDERING
+    if ordering in ("name", "-name"):
+        companies = companies.annotate(sort_name=Lower("name"))
+    return companies.order_by(*COMPANY_ORDERINGS[ordering])
+
+
+def company_keyset(ordering: str) -> Keyset:
+    return Keyset(*COMPANY_KEYSETS.get(ordering, COMPANY_KEYSETS[DEFAULT_COMPANY_ORDERING]))
 
 
 def _month_starts(months: int, today: date) -> list[date]:
@@ -122,7 +142,8 @@ def record_counts(company: Company) -> list[tuple[str, str, int]]:
     counts = dict(
         PulledRecord.objects.filter(connection__company=company)
         .values("data_type")
-        .annotate(n=Count("id"))
+        # COUNT(*): the unique (connection, data type, external id) index answers it alone.
+        .annotate(n=Count("*"))
         .values_list("data_type", "n")
     )
     return [(key, label, counts.get(key, 0)) for key, label in DATA_TYPES.items()]

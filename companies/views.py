@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +19,7 @@ from companies.platforms.sandbox import Scenario
 from companies.pulls import schedule
 from companies.pulls.views import pulls_context
 from portal.charts import bar_chart
+from portal.counts import EstimatedCountPaginator
 
 PAGE_SIZE = 25
 
@@ -39,7 +39,9 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
     if sort not in queries.COMPANY_ORDERINGS:
         sort = queries.DEFAULT_COMPANY_ORDERING
     companies = queries.companies_for_table(query=query, status=status, sync=sync, ordering=sort)
-    page = Paginator(companies, PAGE_SIZE).get_page(params.get("page"))
+    paginator = EstimatedCountPaginator(companies, PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    paginator.settle(page)
     return {
         "page_obj": page,
         "query": query,

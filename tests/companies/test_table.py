@@ -446,3 +446,30 @@ def test_name_sort_ignores_case(manager_client):
     body = manager_client.get("/companies/", {"sort": "name"}).content.decode()
     positions = [body.index(name) for name in ("Alpha", "bravo", "Charlie")]
     assert positions == sorted(positions)
+
+
+class TestLargeTables:
+    """Past 10,000 rows PostgreSQL's estimate is shown (portal.counts), and says so."""
+
+    def test_an_estimated_count_says_about(self, manager_client, monkeypatch):
+        from portal import counts
+
+        for n in range(30):
+            make_company(f"Company {n:02d}", days_ago=n)
+        monkeypatch.setattr(counts, "estimate", lambda queryset: 123_456)
+        r = manager_client.get("/companies/")
+        assert summary(r) == "About 123456 companies"
+        assert "Page 1 of 4939" in r.content.decode()
+
+    def test_a_short_page_gives_the_exact_count(self, manager_client, monkeypatch):
+        from portal import counts
+
+        make_company("Lonely Lantern Ltd")
+        monkeypatch.setattr(counts, "estimate", lambda queryset: 123_456)
+        r = manager_client.get("/companies/?q=lantern")
+        assert summary(r).startswith("1 company matches")
+
+    def test_an_id_that_is_no_company_searches_names(self, manager_client):
+        company = make_company("Named 5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
+        r = manager_client.get("/companies/?q=5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
+        assert row_names(r) == [company.name]
