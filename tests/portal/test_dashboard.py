@@ -43,3 +43,13 @@ class TestDashboard:
             services.company_create(name=f"Company {n}")
         with django_assert_max_num_queries(7):
             manager_client.get("/")
+
+
+def test_past_ten_thousand_companies_it_shows_estimates(manager_client, monkeypatch):
+    from portal import dashboard
+
+    services.company_create(name="Only One")
+    monkeypatch.setattr(dashboard, "estimate", lambda queryset: 654_321)
+    body = manager_client.get("/").content.decode()
+    assert "Companies<strong>about 654321</strong>" in body
+    assert "Companies by connection status (estimates)" in body
