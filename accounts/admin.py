@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from accounts import services
 from accounts.models import PayrollAccount
 from companies.activity import Actor
+from portal.counts import EstimatedCountPaginator
 
 
 @admin.register(PayrollAccount)
@@ -12,6 +13,9 @@ class PayrollAccountAdmin(admin.ModelAdmin):
     """Read-only apart from the actions: accounts are created through the API, the portal or
     Link (which take the password), and every change goes through the services. No field
     here holds the password, not even its ciphertext."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = [
         "account_id",

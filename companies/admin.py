@@ -3,8 +3,6 @@ from __future__ import annotations
 import unicodedata
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from companies import queries, services
 from companies.activity import Actor
@@ -17,6 +15,7 @@ from companies.models import (
     LinkSettings,
     PulledRecord,
 )
+from portal.counts import EstimatedCountPaginator
 
 
 class ConnectionStatusFilter(admin.SimpleListFilter):
@@ -61,25 +60,18 @@ class CompanyAdmin(admin.ModelAdmin):
     fields = ["id", "name", "description", "created", "created_by", "created_by_api_key"]
     inlines = [DataConnectionInline]
 
-    def get_queryset(self, request):
-        # A subquery, not Count() over a join: the join's GROUP BY would also land in the
-        # paginator's count, which is then slow with many companies.
-        count = (
-            DataConnection.objects.filter(company=OuterRef("pk"))
-            .order_by()
-            .values("company")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(connection_count=Coalesce(Subquery(count), 0, output_field=IntegerField()))
-        )
+    # A million companies: the count is PostgreSQL's estimate (portal.counts), and the
+    # connections of the page's rows are one prefetch query, not a subquery per company
+    # (which the ordering by it also ran over every company).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
-    @admin.display(description="connections", ordering="connection_count")
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("connections")
+
+    @admin.display(description="connections")
     def connection_count(self, obj: Company) -> int:
-        return obj.connection_count
+        return len(obj.connections.all())
 
     def get_search_results(self, request, queryset, search_term):
         # A pasted company id finds that company; anything else searches names.
@@ -119,6 +111,9 @@ class CompanyAdmin(admin.ModelAdmin):
 @admin.register(DataConnection)
 class DataConnectionAdmin(admin.ModelAdmin):
     """Read-only but for the services' own changes: unlink and delete, which are logged."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = ["id", "company", "platform", "status", "created", "last_sync"]
     list_filter = ["status", "platform", "source_type"]
@@ -179,6 +174,9 @@ class LinkSettingsAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records of what happened: readable in admin, changed only by the application."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
