@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +30,11 @@ def _get_company(company_id: uuid.UUID) -> Company:
     return get_object_or_404(companies.prefetch_related("connections"), pk=company_id)
 
 
-def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dict:
-    """The table as the URL's query string describes it (or `params`, when given)."""
+def _table_context(
+    request: HttpRequest, params: QueryDict | None = None, *, rows: bool = True
+) -> dict:
+    """The table as the URL's query string describes it (or `params`, when given); without
+    `rows`, only what the summary above it needs (its count)."""
     params = request.GET if params is None else params
     query = params.get("q", "")[:255]
     status = params.get("status", "")
@@ -40,8 +44,11 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
         sort = queries.DEFAULT_COMPANY_ORDERING
     companies = queries.companies_for_table(query=query, status=status, sync=sync, ordering=sort)
     paginator = EstimatedCountPaginator(companies, PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
-    paginator.settle(page)
+    if rows:
+        page = paginator.get_page(params.get("page"))
+        paginator.settle(page)
+    else:
+        page = {"paginator": paginator}
     return {
         "page_obj": page,
         "query": query,
@@ -79,11 +86,14 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
     company = services.company_create(**form.cleaned_data, actor=Actor.staff(request.user))
     if request.htmx:
+        # The row reads the connections twice (badges, last sync): once from the database.
+        prefetch_related_objects([company], "connections")
         # A cleared form, plus, out of band, the new row on top of the table and the count of
         # the table the page shows (its filters are in the page's URL).
         shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
         context = {
-            **_table_context(request, shown),
+            # The count only: the new row goes on top of the rows the page already shows.
+            **_table_context(request, shown, rows=False),
             "form": CompanyForm(),
             "company": company,
             "created": True,
