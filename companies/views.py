@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +21,9 @@ from companies.models import Company, DataConnection, LinkSettings, SyncFrequenc
 from companies.platforms.sandbox import Scenario
 from companies.pulls import schedule
 from companies.pulls.views import pulls_context
+from portal.apikit.pagination import decode_cursor, encode_cursor
 from portal.charts import bar_chart
-from portal.counts import EstimatedCountPaginator
+from portal.counts import DEFERRED_FROM, EstimatedCountPaginator
 
 PAGE_SIZE = 25
 
@@ -44,11 +47,7 @@ def _table_context(
         sort = queries.DEFAULT_COMPANY_ORDERING
     companies = queries.companies_for_table(query=query, status=status, sync=sync, ordering=sort)
     paginator = EstimatedCountPaginator(companies, PAGE_SIZE)
-    if rows:
-        page = paginator.get_page(params.get("page"))
-        paginator.settle(page)
-    else:
-        page = {"paginator": paginator}
+    page = _table_page(paginator, params, sort) if rows else {"paginator": paginator}
     return {
         "page_obj": page,
         "query": query,
@@ -58,6 +57,26 @@ def _table_context(
         "sync": sync if sync in queries.SYNC_FILTERS else "",
         "sync_filters": queries.SYNC_FILTERS,
     }
+
+
+def _table_page(paginator: EstimatedCountPaginator, params: QueryDict, sort: str) -> Page:
+    """The page `?page=` names, or the one after `?cursor=` (keyset: the rows past the
+    previous page's last, as fast however deep). Deep pages link to the next by cursor."""
+    keyset = queries.company_keyset(sort)
+    page = None
+    if cursor := params.get("cursor", ""):
+        try:
+            number, values = decode_cursor(cursor)
+            rows = list(keyset.after(paginator.object_list, values)[:PAGE_SIZE])
+            page = Page(rows, number, paginator)
+        except (ValueError, ValidationError):
+            page = None  # edited or from another sort: the page number alone then
+    if page is None:
+        page = paginator.get_page(params.get("page"))
+    paginator.settle(page)
+    if page.has_next() and page.number * PAGE_SIZE >= DEFERRED_FROM:
+        page.next_cursor = encode_cursor(page.number + 1, keyset.values(page.object_list[-1]))
+    return page
 
 
 @login_required

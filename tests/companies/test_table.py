@@ -473,3 +473,49 @@ class TestLargeTables:
         company = make_company("Named 5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
         r = manager_client.get("/companies/?q=5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
         assert row_names(r) == [company.name]
+
+
+class TestDeepPages:
+    """Past DEFERRED_FROM rows, Next links by cursor (keyset), which walks the same rows."""
+
+    @pytest.fixture
+    def sixty(self, db, monkeypatch):
+        from companies import views
+
+        monkeypatch.setattr(views, "DEFERRED_FROM", 25)
+        return [make_company(f"Company {n:02d}", days_ago=n % 7) for n in range(60)]
+
+    @pytest.mark.parametrize("sort", ["name", "-name", "created", "-created"])
+    def test_next_by_cursor_walks_the_same_rows_as_pages(self, manager_client, sixty, sort):
+        by_page = [
+            row_names(manager_client.get(f"/companies/?sort={sort}&page={n}")) for n in (1, 2, 3)
+        ]
+        first = manager_client.get(f"/companies/?sort={sort}")
+        assert "cursor=" in first.content.decode()
+        walked, response = [row_names(first)], first
+        for expected in (2, 3):
+            href = unescape(
+                re.search(
+                    r'href="([^"]*)" hx-get="[^"]*" hx-push-url="true" rel="next"',
+                    response.content.decode(),
+                ).group(1)
+            )
+            assert "cursor=" in href and f"page={expected}" in href
+            response = manager_client.get(href)
+            assert f"Page {expected} of 3" in response.content.decode()
+            walked.append(row_names(response))
+        assert walked == by_page
+        assert 'rel="next"' not in response.content.decode()
+
+    def test_previous_goes_by_page_number(self, manager_client, sixty):
+        first = manager_client.get("/companies/")
+        href = unescape(
+            re.search(r'href="([^"]*)"[^>]*rel="next"', first.content.decode()).group(1)
+        )
+        second = manager_client.get(href).content.decode()
+        assert 'href="/companies/?page=1" hx-get="/companies/?page=1"' in second
+
+    def test_a_broken_cursor_falls_back_to_the_page_number(self, manager_client, sixty):
+        r = manager_client.get("/companies/?page=2&cursor=broken")
+        assert r.status_code == 200
+        assert row_names(r) == row_names(manager_client.get("/companies/?page=2"))
