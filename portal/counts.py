@@ -80,6 +80,16 @@ class EstimatedCountPaginator(Paginator):
     def estimated(self) -> bool:
         return self.counted.estimated
 
+    def get_page(self, number):
+        """As Django's, but a first page that comes back short is the whole list: its count
+        then needs no query at all (an id search, a rare name)."""
+        if number not in (None, "", 1, "1") or not isinstance(self.object_list, QuerySet):
+            return super().get_page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["counted"] = Count(len(rows))
+        return self._get_page(rows, 1, self)
+
     # Deep pages: OFFSET reads every row it skips. Past `DEFERRED_FROM` the skipped rows are
     # read from an index alone (the page's ids), and only the page's rows from the table.
     def page(self, number):

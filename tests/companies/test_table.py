@@ -429,7 +429,14 @@ class TestQueryCount:
         self._companies(99)
         hundred, rows = self._queries(manager_client, url, headers)
         assert rows == 25
-        assert hundred == one
+        # A first page that comes back short is the whole list, so it needs no count; a full
+        # one counts (on PostgreSQL, the planner's estimate first).
+        counting = 2 if connection.vendor == "postgresql" else 1
+        assert hundred == one + counting
+
+        self._companies(100)
+        two_hundred, rows = self._queries(manager_client, url, headers)
+        assert two_hundred == hundred
 
     def test_a_later_page_costs_the_same(self, manager_client):
         self._companies(100)

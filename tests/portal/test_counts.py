@@ -71,3 +71,9 @@ class TestPaginator:
         page = paginator.get_page(2)
         paginator.settle(page)
         assert (paginator.count, paginator.estimated, paginator.num_pages) == (30, False, 2)
+
+    def test_a_short_first_page_needs_no_count(self, thirty, django_assert_num_queries):
+        paginator = EstimatedCountPaginator(Company.objects.order_by("name"), 50)
+        with django_assert_num_queries(1):
+            page = paginator.get_page(None)
+            assert (len(page.object_list), paginator.count, page.has_next()) == (30, 30, False)
