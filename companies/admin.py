@@ -158,6 +158,9 @@ class DataConnectionAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     list_display = ["id", "company", "platform", "status", "created", "last_sync"]
+    # Newest first, read backwards from the (created, id) index: the model's oldest-first
+    # order with admin's "-pk" tie-breaker sorted every connection on each page.
+    ordering = ["-created"]
     list_filter = ["status", PlatformFilter, SourceTypeFilter]
     list_select_related = ["company"]
     search_fields = ["company__name", "=platform"]

@@ -150,6 +150,8 @@ class DataConnection(models.Model):
             # The table's status filter and the dashboard's counts: companies with a connection
             # in a status, read from the index alone.
             models.Index(fields=["status", "company"], name="connection_status_company"),
+            # Admin's list of connections, newest first.
+            models.Index(fields=["created", "id"], name="connection_created_order"),
         ]
         constraints = [
             # Re-linking reuses the connection, so data and cost are never duplicated.
