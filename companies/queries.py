@@ -6,14 +6,15 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox_data import DATA_TYPES
 from portal.apikit.pagination import Keyset
+from portal.counts import estimate
 
 # Names sort without regard to case on every database; ids break ties so pages are stable.
 # Each reads an index of Company.Meta forwards or backwards, so each direction is the exact
@@ -74,6 +75,7 @@ def companies_for_table(
         Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
     )
     query = normalize_search(query)
+    rare = False
     company_id = parse_uuid(query)
     if company_id and Company.objects.filter(pk=company_id).exists():
         # A pasted id finds its company through the primary key; `name LIKE … OR id = …`
@@ -81,6 +83,7 @@ def companies_for_table(
         companies = companies.filter(pk=company_id)
     elif query:
         companies = companies.filter(name__icontains=query)
+        rare = _is_rare(companies)
     if status in DataConnection.Status.values:
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
@@ -98,7 +101,32 @@ def companies_for_table(
         ordering = DEFAULT_COMPANY_ORDERING
     if ordering in ("name", "-name"):
         companies = companies.annotate(sort_name=Lower("name"))
+    if rare:
+        # Few matches: PostgreSQL would walk the ordering's index expecting to meet them
+        # soon, reading much of the table. Sort keys the index cannot give make it fetch the
+        # matches by the trigram index and sort those instead.
+        return companies.order_by(*(_unindexed(key) for key in COMPANY_ORDERINGS[ordering]))
     return companies.order_by(*COMPANY_ORDERINGS[ordering])
+
+
+# A name search matching fewer than this share of the companies (by PostgreSQL's estimates)
+# reads its matches through the trigram index.
+RARE_SHARE = 1 / 200
+
+
+def _is_rare(matches: QuerySet[Company]) -> bool:
+    found = estimate(matches)
+    if found is None:
+        return False
+    return found < estimate(Company.objects.all()) * RARE_SHARE
+
+
+def _unindexed(key):
+    """The same sort key, as an expression no index matches: COALESCE(x, x) is x."""
+    expression = F(key.lstrip("-")) if isinstance(key, str) else key.expression
+    descending = key.startswith("-") if isinstance(key, str) else key.descending
+    same = Coalesce(expression, expression)
+    return same.desc() if descending else same.asc()
 
 
 def company_keyset(ordering: str) -> Keyset:

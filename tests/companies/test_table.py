@@ -526,3 +526,21 @@ class TestDeepPages:
         r = manager_client.get("/companies/?page=2&cursor=broken")
         assert r.status_code == 200
         assert row_names(r) == row_names(manager_client.get("/companies/?page=2"))
+
+
+class TestRareNames:
+    """A name few companies share is read by the trigram index and sorted (PostgreSQL's
+    estimates say when); the rows and their order are the same."""
+
+    @pytest.mark.parametrize("sort", ["name", "-name", "created", "-created"])
+    def test_the_order_is_the_same(self, manager_client, monkeypatch, sort):
+        from companies import queries
+
+        for n in range(8):
+            make_company(f"{'Bravo' if n % 2 else 'alpha'} Lantern {n}", days_ago=n % 3)
+        make_company("Other Company")
+        usual = row_names(manager_client.get("/companies/", {"q": "lantern", "sort": sort}))
+        estimates = iter([10, 1_000_000] * 2)
+        monkeypatch.setattr(queries, "estimate", lambda queryset: next(estimates))
+        rare = row_names(manager_client.get("/companies/", {"q": "lantern", "sort": sort}))
+        assert rare == usual and len(rare) == 8
