@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
 
@@ -125,17 +124,18 @@ def paginate(
     PostgreSQL's estimate above (a short page makes it exact); deep pages read the rows they
     skip from an index alone."""
     counted = count(queryset)
+    items = None
     if keyset and cursor:
+        # A cursor this list did not give (edited, or from another orderBy) is not an error:
+        # the schema allows any string, so the page comes from `page` instead.
         try:
-            page, values = decode_cursor(cursor)
-            after = keyset.after(queryset, values)
-            items = list(after[:page_size])
+            cursor_page, values = decode_cursor(cursor)
+            items = list(keyset.after(queryset, values)[:page_size])
+            page = cursor_page
         except (ValueError, ValidationError):
-            message = "The cursor is not one this list gave: start again without it."
-            raise HttpError(400, message) from None
-        start = (page - 1) * page_size
-    else:
-        start = (page - 1) * page_size
+            items = None
+    start = (page - 1) * page_size
+    if items is None:
         items = list(page_slice(queryset, start, start + page_size))
     counted = counted.settle(start, len(items), page_size)
     total = counted.value
