@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 
-.PHONY: run test lint install install-dev clean bench
+.PHONY: run test lint install install-dev clean bench bench-portal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ bench: install
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		echo; $(BIN)/python bench/pull_benchmark.py --database-url "$(BENCH_DATABASE_URL)"; \
 	fi
+
+# Issue 13's figures on PostgreSQL (docs/benchmarks.md): seeds causeway_bench_<N> once, then
+# reuses it. COMPANIES=1000000 for the full size; exits non-zero when a target is missed.
+COMPANIES ?= 10000
+ROUNDS ?= 30
+bench-portal: install
+	$(BIN)/python bench/portal_benchmark.py --companies $(COMPANIES) --rounds $(ROUNDS)
 
 clean:
 	rm -rf $(VENV) staticfiles

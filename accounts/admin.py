@@ -8,6 +8,7 @@ from accounts import services
 from accounts.models import PayrollAccount
 from companies.activity import Actor
 from companies.services import CompanyGone
+from portal.counts import EstimatedCountPaginator
 
 
 @admin.register(PayrollAccount)
@@ -15,6 +16,9 @@ class PayrollAccountAdmin(admin.ModelAdmin):
     """Read-only apart from the actions: accounts are created through the API, the portal or
     Link (which take the password), and every change goes through the services. No field
     here holds the password, not even its ciphertext."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     list_display = [
         "account_id",

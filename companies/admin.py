@@ -4,8 +4,6 @@ import contextlib
 import unicodedata
 
 from django.contrib import admin
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from companies import queries, services
 from companies.activity import Actor
@@ -18,6 +16,9 @@ from companies.models import (
     LinkSettings,
     PulledRecord,
 )
+from companies.platforms import SourceType, all_platforms
+from companies.platforms.sandbox_data import DATA_TYPES
+from portal.counts import EstimatedCountPaginator
 
 
 class ConnectionStatusFilter(admin.SimpleListFilter):
@@ -35,6 +36,46 @@ class ConnectionStatusFilter(admin.SimpleListFilter):
             with_status = DataConnection.objects.filter(status=self.value())
             return queryset.filter(pk__in=with_status.values("company_id"))
         return queryset
+
+
+class ChoicesFilter(admin.SimpleListFilter):
+    """A filter whose choices are known without asking the database: Django's filter for a
+    plain field reads `SELECT DISTINCT` over the whole table on every page."""
+
+    def choices_list(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return self.choices_list()
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.choices_list()):
+            return queryset.filter(**{self.parameter_name: self.value()})
+        return queryset
+
+
+class PlatformFilter(ChoicesFilter):
+    title = "platform"
+    parameter_name = "platform"
+
+    def choices_list(self):
+        return [(platform.key, platform.name) for platform in all_platforms()]
+
+
+class SourceTypeFilter(ChoicesFilter):
+    title = "source type"
+    parameter_name = "source_type"
+
+    def choices_list(self):
+        return [(SourceType.ACCOUNTING, "Accounting"), (SourceType.PAYROLL, "Payroll")]
+
+
+class DataTypeFilter(ChoicesFilter):
+    title = "data type"
+    parameter_name = "data_type"
+
+    def choices_list(self):
+        return list(DATA_TYPES.items())
 
 
 class DataConnectionInline(admin.TabularInline):
@@ -62,25 +103,18 @@ class CompanyAdmin(admin.ModelAdmin):
     fields = ["id", "name", "description", "created", "created_by", "created_by_api_key"]
     inlines = [DataConnectionInline]
 
-    def get_queryset(self, request):
-        # A subquery, not Count() over a join: the join's GROUP BY would also land in the
-        # paginator's count, which is then slow with many companies.
-        count = (
-            DataConnection.objects.filter(company=OuterRef("pk"))
-            .order_by()
-            .values("company")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(connection_count=Coalesce(Subquery(count), 0, output_field=IntegerField()))
-        )
+    # A million companies: the count is PostgreSQL's estimate (portal.counts), and the
+    # connections of the page's rows are one prefetch query, not a subquery per company
+    # (which the ordering by it also ran over every company).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
-    @admin.display(description="connections", ordering="connection_count")
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("connections")
+
+    @admin.display(description="connections")
     def connection_count(self, obj: Company) -> int:
-        return obj.connection_count
+        return len(obj.connections.all())
 
     def get_search_results(self, request, queryset, search_term):
         # A pasted company id finds that company; anything else searches names.
@@ -123,8 +157,14 @@ class CompanyAdmin(admin.ModelAdmin):
 class DataConnectionAdmin(admin.ModelAdmin):
     """Read-only but for the services' own changes: unlink and delete, which are logged."""
 
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
     list_display = ["id", "company", "platform", "status", "created", "last_sync"]
-    list_filter = ["status", "platform", "source_type"]
+    # Newest first, read backwards from the (created, id) index: the model's oldest-first
+    # order with admin's "-pk" tie-breaker sorted every connection on each page.
+    ordering = ["-created"]
+    list_filter = ["status", PlatformFilter, SourceTypeFilter]
     list_select_related = ["company"]
     search_fields = ["company__name", "=platform"]
     fields = [
@@ -184,6 +224,9 @@ class LinkSettingsAdmin(admin.ModelAdmin):
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records of what happened: readable in admin, changed only by the application."""
 
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
     def has_add_permission(self, request):
         return False
 
@@ -232,7 +275,7 @@ class PulledRecordAdmin(ReadOnlyAdmin):
         "connection",
         "pulled_at",
     ]
-    list_filter = ["data_type"]
+    list_filter = [DataTypeFilter]
     list_select_related = ["connection"]
     search_fields = ["=external_id", "display_name"]
     show_full_result_count = False

@@ -87,6 +87,11 @@ class CompanyListParams(Schema):
     pageSize: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
     query: str = Field("", max_length=255, description="Part of a name, or an exact id.")
     orderBy: Literal["name", "-name", "created", "-created"] = "-created"
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="From `_links.nextCursor`: the next page, as fast however deep.",
+    )
 
 
 # Link URLs in a response are issued with it, so they all expire at the same moment: one
@@ -148,7 +153,15 @@ def list_companies(request: HttpRequest, response: HttpResponse, params: Query[C
         _say_when_it_expires(response, link_url)
         return company_to_dict(company, link_url)
 
-    return paginate(request, companies, to_dict, page=params.page, page_size=params.pageSize)
+    return paginate(
+        request,
+        companies,
+        to_dict,
+        page=params.page,
+        page_size=params.pageSize,
+        keyset=queries.company_keyset(params.orderBy),
+        cursor=params.cursor,
+    )
 
 
 @router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")

@@ -6,22 +6,34 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from companies.models import Company, DataConnection, DataPull, PulledRecord
 from companies.platforms.sandbox_data import DATA_TYPES
+from portal.apikit.pagination import Keyset
+from portal.counts import estimate
 
 # Names sort without regard to case on every database; ids break ties so pages are stable.
+# Each reads an index of Company.Meta forwards or backwards, so each direction is the exact
+# reverse of the other.
 COMPANY_ORDERINGS = {
     "name": (Lower("name").asc(), "-created", "id"),
-    "-name": (Lower("name").desc(), "-created", "id"),
-    "created": ("created", Lower("name").asc(), "id"),
-    "-created": ("-created", Lower("name").asc(), "id"),
+    "-name": (Lower("name").desc(), "created", "-id"),
+    "created": ("created", "id"),
+    "-created": ("-created", "-id"),
 }
 DEFAULT_COMPANY_ORDERING = "-created"
+# The same orderings for cursors (portal.apikit.pagination.Keyset): `sort_name` is the
+# Lower("name") that companies_for_table annotates.
+COMPANY_KEYSETS = {
+    "name": (("sort_name", False), ("created", True), ("id", False)),
+    "-name": (("sort_name", True), ("created", False), ("id", True)),
+    "created": (("created", False), ("id", False)),
+    "-created": (("created", True), ("id", True)),
+}
 # The companies table's sync filter: its values, and how they read in the select.
 SYNC_FILTERS = {"failed": "Last sync failed", "overdue": "Sync overdue"}
 # A scheduled sync this much later than planned is overdue (its pull never ran, or the
@@ -41,7 +53,8 @@ def company_or_404(company_id: uuid.UUID) -> Company:
 def company_named(name: str) -> Company | None:
     """A company whose name is `name` but for case and spacing: likely the same customer."""
     same = " ".join(name.split()).lower()
-    return Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same).first()
+    matches = Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same)
+    return next(iter(matches.order_by()[:1]), None)  # any one: no need to sort them
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:
@@ -69,12 +82,15 @@ def companies_for_table(
         Prefetch("connections", queryset=DataConnection.objects.order_by("platform"))
     )
     query = normalize_search(query)
-    if query:
-        match = Q(name__icontains=query)
-        company_id = parse_uuid(query)
-        if company_id:
-            match |= Q(id=company_id)
-        companies = companies.filter(match)
+    rare = False
+    company_id = parse_uuid(query)
+    if company_id and Company.objects.filter(pk=company_id).exists():
+        # A pasted id finds its company through the primary key; `name LIKE … OR id = …`
+        # can use neither index and read the whole table.
+        companies = companies.filter(pk=company_id)
+    elif query:
+        companies = companies.filter(name__icontains=query)
+        rare = _is_rare(companies)
     if status in DataConnection.Status.values:
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
@@ -88,7 +104,40 @@ def companies_for_table(
             next_sync_at__lt=timezone.now() - OVERDUE_AFTER,
         ).values("company_id")
         companies = companies.filter(pk__in=overdue)
-    return companies.order_by(*COMPANY_ORDERINGS.get(ordering, COMPANY_ORDERINGS["-created"]))
+    if ordering not in COMPANY_ORDERINGS:
+        ordering = DEFAULT_COMPANY_ORDERING
+    if ordering in ("name", "-name"):
+        companies = companies.annotate(sort_name=Lower("name"))
+    if rare:
+        # Few matches: PostgreSQL would walk the ordering's index expecting to meet them
+        # soon, reading much of the table. Sort keys the index cannot give make it fetch the
+        # matches by the trigram index and sort those instead.
+        return companies.order_by(*(_unindexed(key) for key in COMPANY_ORDERINGS[ordering]))
+    return companies.order_by(*COMPANY_ORDERINGS[ordering])
+
+
+# A name search matching fewer than this share of the companies (by PostgreSQL's estimates)
+# reads its matches through the trigram index.
+RARE_SHARE = 1 / 200
+
+
+def _is_rare(matches: QuerySet[Company]) -> bool:
+    found = estimate(matches)
+    if found is None:
+        return False
+    return found < estimate(Company.objects.all()) * RARE_SHARE
+
+
+def _unindexed(key):
+    """The same sort key, as an expression no index matches: COALESCE(x, x) is x."""
+    expression = F(key.lstrip("-")) if isinstance(key, str) else key.expression
+    descending = key.startswith("-") if isinstance(key, str) else key.descending
+    same = Coalesce(expression, expression)
+    return same.desc() if descending else same.asc()
+
+
+def company_keyset(ordering: str) -> Keyset:
+    return Keyset(*COMPANY_KEYSETS.get(ordering, COMPANY_KEYSETS[DEFAULT_COMPANY_ORDERING]))
 
 
 def _month_starts(months: int, today: date) -> list[date]:
@@ -128,7 +177,8 @@ def record_counts(company: Company) -> list[tuple[str, str, int]]:
     counts = dict(
         PulledRecord.objects.filter(connection__company=company)
         .values("data_type")
-        .annotate(n=Count("id"))
+        # COUNT(*): the unique (connection, data type, external id) index answers it alone.
+        .annotate(n=Count("*"))
         .values_list("data_type", "n")
     )
     return [(key, label, counts.get(key, 0)) for key, label in DATA_TYPES.items()]

@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from django.db.models import prefetch_related_objects
 from ninja import Field, Schema
 
 from companies.link.tokens import LinkUrl, issue_link_url
@@ -84,6 +85,8 @@ def company_to_dict(company: Company, link_url: LinkUrl | None = None) -> dict:
 
 def company_json(company: Company) -> dict:
     """The company exactly as `GET /api/companies/{id}` returns it, as JSON values."""
+    # Kept on the object: a page that shows the company next reads them from there.
+    prefetch_related_objects([company], "connections")
     return api_json(CompanyOut, company_to_dict(company))
 
 

@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +21,9 @@ from companies.models import Company, DataConnection, SyncFrequency, SyncSetting
 from companies.platforms.sandbox import Scenario
 from companies.pulls import schedule
 from companies.pulls.views import pulls_context
+from portal.apikit.pagination import decode_cursor, encode_cursor
 from portal.charts import bar_chart
+from portal.counts import DEFERRED_FROM, EstimatedCountPaginator
 from portal.webhooks.services import events_about_company
 
 PAGE_SIZE = 25
@@ -31,8 +35,11 @@ def _get_company(company_id: uuid.UUID) -> Company:
     return get_object_or_404(companies.prefetch_related("connections"), pk=company_id)
 
 
-def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dict:
-    """The table as the URL's query string describes it (or `params`, when given)."""
+def _table_context(
+    request: HttpRequest, params: QueryDict | None = None, *, rows: bool = True
+) -> dict:
+    """The table as the URL's query string describes it (or `params`, when given); without
+    `rows`, only what the summary above it needs (its count)."""
     params = request.GET if params is None else params
     query = params.get("q", "")[:255]
     status = params.get("status", "")
@@ -41,7 +48,8 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
     if sort not in queries.COMPANY_ORDERINGS:
         sort = queries.DEFAULT_COMPANY_ORDERING
     companies = queries.companies_for_table(query=query, status=status, sync=sync, ordering=sort)
-    page = Paginator(companies, PAGE_SIZE).get_page(params.get("page"))
+    paginator = EstimatedCountPaginator(companies, PAGE_SIZE)
+    page = _table_page(paginator, params, sort) if rows else {"paginator": paginator}
     return {
         "page_obj": page,
         "query": query,
@@ -51,6 +59,26 @@ def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dic
         "sync": sync if sync in queries.SYNC_FILTERS else "",
         "sync_filters": queries.SYNC_FILTERS,
     }
+
+
+def _table_page(paginator: EstimatedCountPaginator, params: QueryDict, sort: str) -> Page:
+    """The page `?page=` names, or the one after `?cursor=` (keyset: the rows past the
+    previous page's last, as fast however deep). Deep pages link to the next by cursor."""
+    keyset = queries.company_keyset(sort)
+    page = None
+    if cursor := params.get("cursor", ""):
+        try:
+            number, values = decode_cursor(cursor)
+            rows = list(keyset.after(paginator.object_list, values)[:PAGE_SIZE])
+            page = Page(rows, number, paginator)
+        except (ValueError, ValidationError):
+            page = None  # edited or from another sort: the page number alone then
+    if page is None:
+        page = paginator.get_page(params.get("page"))
+    paginator.settle(page)
+    if page.has_next() and page.number * PAGE_SIZE >= DEFERRED_FROM:
+        page.next_cursor = encode_cursor(page.number + 1, keyset.values(page.object_list[-1]))
+    return page
 
 
 @login_required
@@ -89,11 +117,14 @@ def company_create(request: HttpRequest) -> HttpResponse:
 
     company = services.company_create(**data, actor=Actor.staff(request.user))
     if request.htmx:
+        # The row reads the connections twice (badges, last sync): once from the database.
+        prefetch_related_objects([company], "connections")
         # A cleared form, plus, out of band, the new row on top of the table and the count of
         # the table the page shows (its filters are in the page's URL).
         shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
         context = {
-            **_table_context(request, shown),
+            # The count only: the new row goes on top of the rows the page already shows.
+            **_table_context(request, shown, rows=False),
             "form": CompanyCreateForm(),
             "company": company,
             "created": True,

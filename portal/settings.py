@@ -112,6 +112,10 @@ if not DATABASES["default"].get("ENGINE", "").startswith("django.db.backends."):
         "or sqlite:////absolute/path/db.sqlite3."
     )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Behind PgBouncer in transaction pooling, a server-side cursor would outlive its transaction.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while a worker writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -18,15 +18,13 @@ from portal.models import ApiKey
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: companies by connection status, and pulls per day."""
-    by_status = dashboard.companies_by_connection_status()
+    figures = dashboard.company_figures()
+    by_status = [(status, [n]) for status, n in figures["by_status"].items()]
+    title = "Companies by connection status" + (" (estimates)" if figures["estimated"] else "")
     context = {
-        "totals": dashboard.totals(),
-        "status_chart": bar_chart(
-            "Companies by connection status",
-            ["Companies"],
-            by_status,
-            tone_by_label=STATUS_TONES,
-        ),
+        "totals": {"companies": figures["companies"], "linked": figures["by_status"]["Linked"]},
+        "estimated": figures["estimated"],
+        "status_chart": bar_chart(title, ["Companies"], by_status, tone_by_label=STATUS_TONES),
         "pulls_chart": bar_chart(
             "Data pulls per day, last 14 days",
             [("Complete", "ok"), ("Failed", "bad"), ("Other", "neutral")],

@@ -67,6 +67,21 @@ class TestCreateCompany:
         table = manager_client.get("/companies/", headers=htmx_headers).content.decode()
         assert created_row.replace(" is-new", "") in table
 
+    def test_it_counts_the_table_without_reading_it(
+        self, manager_client, htmx_headers, django_assert_max_num_queries
+    ):
+        for n in range(30):
+            manager_client.post(URL, {"name": f"Company {n}"}, headers=htmx_headers)
+        # The count above the table (on PostgreSQL its estimate first), the new row's
+        # connections (read once, for the company.created event and the row), the check for
+        # a company of the same name, the event: no page of rows.
+        with django_assert_max_num_queries(18) as queries:
+            r = manager_client.post(URL, {"name": "Acme"}, headers=htmx_headers)
+        assert "31 companies" in r.content.decode()
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert not [q for q in sql if "ORDER BY" in q and "companies_company" in q]
+        assert len([q for q in sql if "companies_dataconnection" in q]) == 1
+
     def test_the_description_is_optional(self, manager_client):
         r = manager_client.post(URL, {"name": "Acme"})
         assert r.status_code == 302

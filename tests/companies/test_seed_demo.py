@@ -13,6 +13,7 @@ from django.utils import timezone
 from companies.management.commands import seed_demo
 from companies.models import Company, DataConnection
 from companies.platforms import get_platform
+from companies.pulls.schedule import next_sync_after
 from companies.validators import validate_company_name
 
 Status = DataConnection.Status
@@ -75,6 +76,19 @@ class TestSeedDemo:
         # 0 to 3 connections each, never two for one platform (the database refuses that too).
         assert all(len(platforms) == len(set(platforms)) <= 3 for platforms in per_company.values())
         assert Company.objects.filter(connections=None).exists()
+
+    def test_linked_connections_are_on_the_daily_schedule(self):
+        seed("--companies", "200", "--seed", "4")
+
+        linked = DataConnection.objects.filter(status=Status.LINKED)
+        assert linked.exists()
+        for connection in linked:
+            expected = next_sync_after(connection.id, "daily", connection.last_sync)
+            assert abs(connection.next_sync_at - expected) < timedelta(milliseconds=1)
+            assert connection.last_pull_status == "Complete"
+        others = DataConnection.objects.exclude(status=Status.LINKED)
+        assert not others.filter(next_sync_at__isnull=False).exists()
+        assert set(others.values_list("last_pull_status", flat=True)) == {""}
 
     def test_names_and_descriptions_pass_validation(self):
         seed("--companies", "500", "--seed", "11")

@@ -77,3 +77,13 @@ class TestCharts:
         label = re.search(r'<svg [^>]*role="img" aria-label="(Data pulls per day[^"]*)"', page)
         assert label and "Complete 1,200, Failed 0, Other 0" in label.group(1)
         assert '<td class="number">1,200</td>' in page
+
+
+def test_past_ten_thousand_companies_it_shows_estimates(manager_client, monkeypatch):
+    from portal import dashboard
+
+    services.company_create(name="Only One")
+    monkeypatch.setattr(dashboard, "estimate", lambda queryset: 654_321)
+    body = manager_client.get("/").content.decode()
+    assert "Companies<strong>about 654321</strong>" in body
+    assert "Companies by connection status (estimates)" in body

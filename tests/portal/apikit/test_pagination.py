@@ -85,7 +85,8 @@ class TestPages:
         assert first["_links"]["next"] == {"href": "/api/companies?orderBy=name&page=2&pageSize=2"}
 
         middle = api.get("/api/companies", {**params, "page": 2}).json()
-        assert set(middle["_links"]) == {"self", "current", "next", "previous"}
+        # The companies list also offers the next page by cursor.
+        assert set(middle["_links"]) == {"self", "current", "next", "previous", "nextCursor"}
 
         last = api.get("/api/companies", {**params, "page": 3}).json()
         assert [c["name"] for c in last["results"]] == ["Echo"]
