@@ -205,7 +205,15 @@ def payroll_sign_in(
         except ValidationError as invalid:
             apply_service_errors(form, invalid)
         else:
-            return _after_sign_in(request, link_settings, company, provider, account, params, token)
+            return _after_sign_in(
+                request,
+                link_settings=link_settings,
+                company=company,
+                provider=provider,
+                account=account,
+                params=params,
+                token=token,
+            )
     context = {
         **_brand_context(company, link_settings, provider, token, params),
         "form": form,
@@ -243,7 +251,7 @@ def payroll_cancel(
     )
 
 
-def _after_sign_in(request, link_settings, company, provider, account, params, token):
+def _after_sign_in(request, *, link_settings, company, provider, account, params, token):
     if account.status == Status.CONNECTED:
         return payroll_finish(
             request,
@@ -396,15 +404,7 @@ def payroll_account_sign_in(
         except services.AccountStateError:
             return _current_step(account, finish)
         else:
-            return _after_sign_in(
-                request,
-                finish["link_settings"],
-                finish["company"],
-                finish["provider"],
-                account,
-                finish["params"],
-                finish["token"],
-            )
+            return _after_sign_in(request, account=account, **finish)
     return _render_step(request, account, finish, sign_in_form=sign_in_form)
 
 

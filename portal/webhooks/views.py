@@ -47,11 +47,7 @@ def endpoints(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 endpoint, secret = services.endpoint_create(
-                    url=form.cleaned_data["url"],
-                    description=form.cleaned_data["description"],
-                    event_types=form.cleaned_data["event_types"],
-                    enabled=form.cleaned_data["enabled"],
-                    actor_name=request.user.get_username(),
+                    **form.cleaned_data, actor_name=request.user.get_username()
                 )
             except ValidationError as error:
                 _copy_errors(form, error)
@@ -82,12 +78,7 @@ def _detail_context(request: HttpRequest, endpoint: Endpoint) -> dict:
         "deliveries": page.object_list,
         "log": endpoint.log.all()[:20],
         "edit_form": EndpointForm(
-            initial={
-                "url": endpoint.url,
-                "description": endpoint.description,
-                "event_types": endpoint.event_types,
-                "enabled": endpoint.enabled,
-            }
+            initial={name: getattr(endpoint, name) for name in EndpointForm.base_fields}
         ),
         "resend_form": ResendFailedForm(),
     }
@@ -112,12 +103,7 @@ def endpoint_edit(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResponse:
     if form.is_valid():
         try:
             services.endpoint_update(
-                endpoint=endpoint,
-                url=form.cleaned_data["url"],
-                description=form.cleaned_data["description"],
-                event_types=form.cleaned_data["event_types"],
-                enabled=form.cleaned_data["enabled"],
-                actor_name=request.user.get_username(),
+                endpoint=endpoint, **form.cleaned_data, actor_name=request.user.get_username()
             )
         except ValidationError as error:
             _copy_errors(form, error)
