@@ -254,13 +254,15 @@ def _lifecycle_context(company: Company, activity_page: str = "1") -> dict:
 def sync_frequency(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     """The company's own sync frequency, or (empty) the default of Settings > Sync."""
     company = _get_company(company_id)
-    frequency = request.POST.get("sync_frequency", "")
-    if frequency and frequency not in SyncFrequency.values:
-        messages.error(request, "Choose one of the listed sync frequencies.")
+    try:
+        company = schedule.company_set_sync_frequency(
+            company=company,
+            frequency=request.POST.get("sync_frequency", ""),
+            actor=Actor.staff(request.user),
+        )
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
         return _lifecycle_response(request, company)
-    company = schedule.company_set_sync_frequency(
-        company=company, frequency=frequency, actor=Actor.staff(request.user)
-    )
     in_force = SyncFrequency(schedule.frequency_in_force(company)).label.lower()
     messages.success(request, f"Syncs now run {in_force}.")
     return _lifecycle_response(request, company)

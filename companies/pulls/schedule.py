@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce, Now
@@ -164,7 +165,10 @@ def sync_settings_update(*, default_frequency: str, actor: Actor) -> SyncSetting
 
 
 def company_set_sync_frequency(*, company: Company, frequency: str, actor: Actor) -> Company:
-    """The company's own frequency; "" follows the default again."""
+    """The company's own frequency; "" follows the default again. An unknown one is a
+    ValidationError."""
+    if frequency and frequency not in SyncFrequency.values:
+        raise ValidationError("Choose one of the listed sync frequencies.", code="invalid")
     with transaction.atomic():
         company = lock_company(company.pk)
         if company.sync_frequency == frequency:
