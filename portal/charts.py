@@ -18,16 +18,6 @@ PLOT_HEIGHT = 160  # height of the top of the axis
 GROUP_FILL = 0.7  # share of a group's width taken by its bars
 TICKS = 4  # intervals on the value axis
 TONES = ("accent", "ok", "bad", "pending", "neutral")
-# Connection and pull statuses, coloured as their badges everywhere else.
-STATUS_TONES = {
-    "Linked": "ok",
-    "Complete": "ok",
-    "PendingAuth": "pending",
-    "Deauthorized": "bad",
-    "Failed": "bad",
-    "Unlinked": "neutral",
-    "Other": "neutral",
-}
 
 
 @dataclass(frozen=True)

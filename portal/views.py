@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import dashboard, services
-from portal.charts import STATUS_TONES, bar_chart
+from portal import dashboard, services, statuses
+from portal.charts import bar_chart
 from portal.forms import ApiKeyForm
 from portal.models import ApiKey
 
@@ -19,15 +19,17 @@ from portal.models import ApiKey
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard: companies by connection status, and pulls per day."""
     figures = dashboard.company_figures()
-    by_status = [(status, [n]) for status, n in figures["by_status"].items()]
+    # Bars carry the plain words people read everywhere else, painted in the status's tone.
+    by_status = [(statuses.words(code), [n]) for code, n in figures["by_status"].items()]
+    tones = {statuses.words(code): statuses.tone(code) for code in figures["by_status"]}
     title = "Companies by connection status" + (" (estimates)" if figures["estimated"] else "")
     context = {
         "totals": {"companies": figures["companies"], "linked": figures["by_status"]["Linked"]},
         "estimated": figures["estimated"],
-        "status_chart": bar_chart(title, ["Companies"], by_status, tone_by_label=STATUS_TONES),
+        "status_chart": bar_chart(title, ["Companies"], by_status, tone_by_label=tones),
         "pulls_chart": bar_chart(
             "Data pulls per day, last 14 days",
-            [("Complete", "ok"), ("Failed", "bad"), ("Other", "neutral")],
+            [(statuses.words("Complete"), "ok"), ("Failed", "bad"), ("Other", "neutral")],
             dashboard.pulls_per_day(days=14),
         ),
     }

@@ -34,8 +34,8 @@ class TestDashboard:
         body = manager_client.get("/").content.decode()
         assert "Companies by connection status" in body
         assert '<th scope="row">Linked</th><td class="number">2</td>' in body
-        assert '<th scope="row">Deauthorized</th><td class="number">1</td>' in body
-        assert '<th scope="row">Unlinked</th><td class="number">1</td>' in body
+        assert '<th scope="row">Needs re-linking</th><td class="number">1</td>' in body
+        assert '<th scope="row">Disconnected</th><td class="number">1</td>' in body
         assert "Data pulls per day" in body
         assert re.search(r"Companies<strong>4</strong>", body)
 
@@ -58,11 +58,12 @@ class TestCharts:
         self._pulls(company, ["Complete", "Complete", "FetchError"])
         page = page_of(manager_client.get("/"), "Dashboard")
         pulls = page[page.index("Data pulls per day") :]
-        assert re.search(r'<rect class="tone-ok"[^>]*><title>[^<]*, Complete: 2</title>', pulls)
+        assert re.search(r'<rect class="tone-ok"[^>]*><title>[^<]*, Synced: 2</title>', pulls)
         assert re.search(r'<rect class="tone-bad"[^>]*><title>[^<]*, Failed: 1</title>', pulls)
         statuses = page[page.index("Companies by connection status") : page.index(pulls[:30])]
         assert re.search(r'<rect class="tone-ok"[^>]*><title>Linked: 1</title>', statuses)
-        assert re.search(r'<rect class="tone-bad"[^>]*><title>Deauthorized: 0</title>', statuses)
+        needs_relinking = r'<rect class="tone-bad"[^>]*><title>Needs re-linking: 0</title>'
+        assert re.search(needs_relinking, statuses)
 
     def test_the_value_axis_has_round_values(self, manager_client, company):
         self._pulls(company, ["Complete"] * 7)
@@ -75,7 +76,7 @@ class TestCharts:
         self._pulls(company, ["Complete"] * 1200)
         page = page_of(manager_client.get("/"), "Dashboard")
         label = re.search(r'<svg [^>]*role="img" aria-label="(Data pulls per day[^"]*)"', page)
-        assert label and "Complete 1,200, Failed 0, Other 0" in label.group(1)
+        assert label and "Synced 1,200, Failed 0, Other 0" in label.group(1)
         assert '<td class="number">1,200</td>' in page
 
 
@@ -85,5 +86,5 @@ def test_past_ten_thousand_companies_it_shows_estimates(manager_client, monkeypa
     services.company_create(name="Only One")
     monkeypatch.setattr(dashboard, "estimate", lambda queryset: 654_321)
     body = manager_client.get("/").content.decode()
-    assert "Companies<strong>about 654321</strong>" in body
+    assert "Companies<strong>about 654,321</strong>" in body
     assert "Companies by connection status (estimates)" in body

@@ -117,7 +117,7 @@ class TestDataBrowser:
     def test_overview_counts_each_data_type(self, manager_client, company, pulled):
         body = manager_client.get(f"/companies/{company.id}/data/").content.decode()
         invoices = PulledRecord.objects.filter(data_type="invoices").count()
-        assert "Invoices" in body and f"<strong>{invoices}</strong>" in body
+        assert "Invoices" in body and f"<strong>{invoices:,}</strong>" in body
 
     def test_invoices_are_paginated_and_searchable(self, manager_client, company, pulled):
         url = f"/companies/{company.id}/data/invoices/"
@@ -132,6 +132,16 @@ class TestDataBrowser:
             f"/companies/{company.id}/data/invoices/{record.id}/"
         ).content.decode()
         assert "&quot;invoiceNumber&quot;: &quot;000001&quot;" in body
+        # The amount as people read it: separators, two decimals, the currency's code.
+        assert f"<dd>{record.amount:,.2f} GBP</dd>" in body
+        assert '>Linked</span> <code class="status-code">Linked</code>' not in body
+        assert 'title="API status: Linked">Linked</span>' in body
+
+    def test_amounts_are_formatted_and_aligned(self, manager_client, company, pulled):
+        record = PulledRecord.objects.filter(data_type="invoices").order_by("-amount").first()
+        url = f"/companies/{company.id}/data/invoices/"
+        body = manager_client.get(url, {"q": record.external_id}).content.decode()
+        assert f'<td class="num">{record.amount:,.2f} GBP</td>' in body
 
     def test_an_unknown_data_type_is_404(self, manager_client, company):
         assert manager_client.get(f"/companies/{company.id}/data/nope/").status_code == 404
