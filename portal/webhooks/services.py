@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -388,3 +389,26 @@ def events_about_company(*, company_id: uuid.UUID, limit: int = 20) -> list[Even
         )
         .order_by("-created", "-id")[:limit]
     )
+
+
+def endpoints_rotate_keys() -> tuple[int, list[uuid.UUID]]:
+    """Re-encrypt every endpoint's signing secrets (the current one and one still in its
+    overlap) with the first of CREDENTIALS_KEYS: (endpoints re-encrypted, ids no key opens)."""
+    rotated, unreadable = 0, []
+    for endpoint_id in list(Endpoint.objects.values_list("id", flat=True)):
+        with transaction.atomic():
+            endpoint = Endpoint.objects.select_for_update().filter(pk=endpoint_id).first()
+            if endpoint is None:
+                continue
+            try:
+                endpoint.secret_ciphertext = signing.reencrypt(endpoint.secret_ciphertext)
+                if endpoint.previous_secret_ciphertext:
+                    endpoint.previous_secret_ciphertext = signing.reencrypt(
+                        endpoint.previous_secret_ciphertext
+                    )
+            except InvalidToken:
+                unreadable.append(endpoint_id)
+                continue
+            endpoint.save(update_fields=["secret_ciphertext", "previous_secret_ciphertext"])
+            rotated += 1
+    return rotated, unreadable

@@ -36,6 +36,12 @@ def decrypt(ciphertext: str) -> str:
     return _fernet(tuple(settings.CREDENTIALS_KEYS)).decrypt(ciphertext.encode()).decode()
 
 
+def reencrypt(ciphertext: str) -> str:
+    """The same secret, encrypted with the first key (for key rotation); raises InvalidToken
+    when no configured key opens it."""
+    return _fernet(tuple(settings.CREDENTIALS_KEYS)).rotate(ciphertext.encode()).decode()
+
+
 def signature_header(secrets_in_force: list[str], msg_id: str, at: datetime, body: str) -> str:
     """`webhook-signature`: one `v1,<base64>` per secret in force, space-separated, so a
     receiver holding either secret during a rotation accepts the message."""

@@ -17,11 +17,14 @@ from django.core.management import CommandError, call_command
 from django.core.signals import got_request_exception
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django.views.debug import ExceptionReporter
 
 from accounts import services
 from accounts.crypto import Secret
 from accounts.models import PayrollAccount
+from portal.webhooks import services as webhook_services
+from portal.webhooks.models import Endpoint
 from tests.support import TEAL_SAMPLE_REQUEST, make_account, page_of, run_worker
 
 PLAINTEXT = "correct-horse-battery-staple-42"
@@ -106,7 +109,9 @@ class TestRotation:
 
         out = StringIO()
         call_command("rotate_credentials", stdout=out)
-        assert out.getvalue().strip() == "Re-encrypted 3 payroll passwords with the first key."
+        assert out.getvalue().splitlines()[0] == (
+            "Re-encrypted 3 payroll passwords with the first key."
+        )
 
         settings.CREDENTIALS_KEYS = [new_key]  # the old key can go now
         for n, account in enumerate(accounts):
@@ -126,6 +131,33 @@ class TestRotation:
         ):
             call_command("rotate_credentials", stdout=StringIO())
         assert raw_ciphertext(account) == before  # left as it was
+
+    def test_rotate_credentials_moves_webhook_signing_secrets_to_the_first_key(
+        self, settings, old_key
+    ):
+        endpoint, secret = webhook_services.endpoint_create(url="https://hooks.example.com/in")
+        endpoint, new_secret = webhook_services.endpoint_rotate_secret(endpoint=endpoint)
+        new_key = Fernet.generate_key().decode()
+        settings.CREDENTIALS_KEYS = [new_key, old_key]
+
+        out = StringIO()
+        call_command("rotate_credentials", stdout=out)
+        assert "the signing secrets of 1 webhook endpoint with the first key" in out.getvalue()
+
+        settings.CREDENTIALS_KEYS = [new_key]  # the old key can go now
+        endpoint.refresh_from_db()
+        # Both the new secret and the one still in its overlap sign, read with the new key.
+        assert webhook_services.secrets_in_force(endpoint, timezone.now()) == [new_secret, secret]
+        with pytest.raises(InvalidToken):
+            Fernet(old_key).decrypt(endpoint.secret_ciphertext.encode())
+
+    def test_a_webhook_secret_no_key_opens_is_reported(self, settings, old_key):
+        endpoint, _ = webhook_services.endpoint_create(url="https://hooks.example.com/in")
+        before = Endpoint.objects.get(pk=endpoint.pk).secret_ciphertext
+        settings.CREDENTIALS_KEYS = [Fernet.generate_key().decode()]
+        with pytest.raises(CommandError, match=rf"1 webhook signing secret.*{endpoint.pk}"):
+            call_command("rotate_credentials", stdout=StringIO())
+        assert Endpoint.objects.get(pk=endpoint.pk).secret_ciphertext == before
 
 
 def _settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess:
