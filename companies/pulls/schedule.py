@@ -150,18 +150,44 @@ def _reschedule_all(following: dict, frequency: str) -> int:
 def sync_settings_update(*, default_frequency: str, actor: Actor) -> SyncSettings:
     with transaction.atomic():
         sync_settings = SyncSettings.objects.select_for_update().get_or_create(pk=1)[0]
-        if sync_settings.default_frequency != default_frequency:
+        changed = sync_settings.default_frequency != default_frequency
+        if changed:
             sync_settings.default_frequency = default_frequency
             sync_settings.save(update_fields=["default_frequency"])
-            following = {"company__sync_frequency": ""}
-            count = _reschedule_all(following, default_frequency)
-            logger.info(
-                "%s set the default sync frequency to %s: %d connections rescheduled.",
-                actor.name or "Causeway",
-                default_frequency,
-                count,
-            )
+    if changed:
+        count = _reschedule_default_followers()
+        logger.info(
+            "%s set the default sync frequency to %s: %d connections rescheduled.",
+            actor.name or "Causeway",
+            default_frequency,
+            count,
+        )
     return sync_settings
+
+
+RESCHEDULE_BATCH = 1000  # companies per transaction
+
+
+def _reschedule_default_followers() -> int:
+    """Reschedule the connections of every company that follows the default, a batch of
+    companies at a time. Each batch locks its companies first, in id order, as every other
+    write does (company, then its rows): so it never deadlocks with a company's deletion, and
+    never overrides a company's own frequency set meanwhile. Each batch reads the default
+    afresh, so of two changes racing, the later one's frequency is the one left in force."""
+    count, after = 0, None
+    while True:
+        with transaction.atomic():
+            followers = Company.objects.filter(sync_frequency="").order_by("pk")
+            if after is not None:
+                followers = followers.filter(pk__gt=after)
+            ids = list(
+                followers.select_for_update().values_list("pk", flat=True)[:RESCHEDULE_BATCH]
+            )
+            if not ids:
+                return count
+            following = {"company__in": ids}
+            count += _reschedule_all(following, SyncSettings.load().default_frequency)
+        after = ids[-1]
 
 
 def company_set_sync_frequency(*, company: Company, frequency: str, actor: Actor) -> Company:

@@ -271,3 +271,21 @@ def test_editing_in_the_portal(manager):
         return lambda: staff.post(f"/companies/{company.id}/edit/", form)
 
     _run_rounds("Portal: edit the company", prepare, ok={302, 404})
+
+
+def test_changing_the_default_sync_frequency(manager):
+    """The default's change reschedules every following company's connections; a company
+    with several Linked connections deleted meanwhile must not deadlock it or the delete."""
+    staff = _client()
+    staff.force_login(manager)
+    frequencies = iter(["hourly", "daily"] * ROUNDS)
+
+    def prepare(company):
+        for platform in ("xero", "sage", "quickbooks"):
+            DataConnection.objects.create(
+                company=company, platform=platform, source_type="Accounting", status="Linked"
+            )
+        form = {"default_frequency": next(frequencies)}
+        return lambda: staff.post("/settings/sync/", form)
+
+    _run_rounds("Portal: change the default sync frequency", prepare, ok={302})

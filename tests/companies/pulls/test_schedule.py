@@ -151,3 +151,19 @@ class TestSchedule:
         assert len(times) == 1000
         assert min(times) == now + DAY
         assert max(times) - min(times) > 2 * HOUR
+
+
+def test_a_default_change_reaches_every_follower_batch_after_batch(
+    make_connection, manager, monkeypatch
+):
+    """Followers are rescheduled a batch of companies at a time; none is left out."""
+    monkeypatch.setattr(schedule, "RESCHEDULE_BATCH", 2)
+    last_sync = timezone.now() - 2 * DAY
+    connections = [
+        make_connection(services.company_create(name=f"Follower {n}"), last_sync=last_sync)
+        for n in range(5)
+    ]
+    schedule.sync_settings_update(default_frequency="weekly", actor=Actor.staff(manager))
+    for connection in connections:
+        connection.refresh_from_db()
+        assert connection.next_sync_at == last_sync + 7 * DAY
