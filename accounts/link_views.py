@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -80,13 +80,12 @@ def chooser_choices(company: Company, token: str, params: Mapping[str, str]) -> 
 UNFINISHED = (Status.PENDING, Status.MFA_REQUIRED, Status.INVALID_CREDENTIALS)
 
 
-def open_link_accounts(company: Company, since: datetime) -> tuple[int, datetime | None]:
-    """Accounts started through Link since then and not finished, for the company's cap on
-    open Link attempts (registered by `AccountsConfig.ready`)."""
-    found = PayrollAccount.objects.filter(
+def open_link_accounts(company: Company, since: datetime) -> QuerySet:
+    """Accounts started through Link since then and not finished (when each was), for the
+    company's cap on open Link attempts (registered by `AccountsConfig.ready`)."""
+    return PayrollAccount.objects.filter(
         company=company, link_params__isnull=False, status__in=UNFINISHED, created_at__gte=since
-    ).aggregate(count=Count("pk"), oldest=Min("created_at"))
-    return found["count"], found["oldest"]
+    ).values(started=F("created_at"))
 
 
 def payroll_finish(

@@ -58,10 +58,11 @@ class AccountGone(Http404):
 def _lock_account(account: PayrollAccount) -> PayrollAccount:
     """The account's row as it is now, locked for this transaction after its company's, as
     every write to a company locks it first (CompanyGone, AccountGone if either was deleted)."""
-    lock_company(account.company_id)
+    company = lock_company(account.company_id)
     locked = PayrollAccount.objects.select_for_update().filter(pk=account.pk).first()
     if locked is None:
         raise AccountGone(account.pk)
+    locked.company = company  # the row just locked: not read a second time
     return locked
 
 
@@ -191,9 +192,10 @@ def account_create(
     if provider.uses_oauth:
         _issue_authorization(account, provider)
     with transaction.atomic():
+        # The lock is the check that the company exists, where a moment earlier it might not;
+        # the new id is fresh (and the insert would refuse a taken one).
         lock_company(company.pk)
-        # Checked under the lock: the company exists, where a moment earlier it might not.
-        account.full_clean()
+        account.full_clean(exclude=["company"], validate_unique=False)
         account.save(force_insert=True)
         login = f" for {user_name}" if user_name else ""
         activity.record(

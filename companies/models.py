@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.conf import settings
@@ -169,6 +172,12 @@ class DataConnection(models.Model):
         return platform.name if platform else self.platform
 
 
+# The row `LinkSettings.held()` is holding in this thread or task, if any.
+_held_link_settings: ContextVar[LinkSettings | None] = ContextVar(
+    "held_link_settings", default=None
+)
+
+
 class LinkSettings(models.Model):
     """Settings > Auth flow > Link: one row for the whole installation."""
 
@@ -198,8 +207,22 @@ class LinkSettings(models.Model):
 
     @classmethod
     def load(cls) -> LinkSettings:
+        if (held := _held_link_settings.get()) is not None:
+            return held
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+    @classmethod
+    @contextmanager
+    def held(cls) -> Iterator[LinkSettings]:
+        """Within the block, `load()` gives this same row: a Link page reads the settings
+        once, not again for each Link URL its webhook events carry."""
+        link_settings = cls.load()
+        previous = _held_link_settings.set(link_settings)
+        try:
+            yield link_settings
+        finally:
+            _held_link_settings.reset(previous)
 
     @property
     def link_lifetime(self) -> timedelta | None:
@@ -227,8 +250,9 @@ class SyncSettings(models.Model):
 
     @classmethod
     def load(cls) -> SyncSettings:
-        settings_row, _ = cls.objects.get_or_create(pk=1)
-        return settings_row
+        """The saved row, or the defaults until someone saves them: reading never writes
+        (`sync_settings_update` creates the row under its lock)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class LinkAttempt(models.Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -212,41 +212,47 @@ def connection_create(
     `PendingAuth`, a linked one stays)."""
     with transaction.atomic():
         lock_company(company.pk)
-        try:
-            with transaction.atomic():
-                connection, created = DataConnection.objects.select_for_update().get_or_create(
-                    company=company,
-                    platform=platform.key,
-                    defaults={"source_type": platform.source_type},
-                )
-        except IntegrityError:
-            # Two requests raced to create it: the other one won, use its row.
-            connection = DataConnection.objects.select_for_update().get(
-                company=company, platform=platform.key
-            )
-            created = False
-        if created:
-            activity.record(
-                company=company,
-                actor=actor,
-                action="connection.created",
-                connection=connection,
-                message=f"Started linking {platform.name} (PendingAuth).",
-            )
-            events.record(
-                type="connection.created", company_id=company.id, data=connection_json(connection)
-            )
-        elif connection.status in (Status.DEAUTHORIZED, Status.UNLINKED):
-            previous = connection.status
-            connection.status = Status.PENDING_AUTH
-            connection.save(update_fields=["status"])
-            activity.record(
-                company=company,
-                actor=actor,
-                action="connection.relinking",
-                connection=connection,
-                message=f"Started re-linking {platform.name} (was {previous}).",
-            )
+        return connection_create_locked(company=company, platform=platform, actor=actor)
+
+
+def connection_create_locked(
+    *, company: Company, platform: Platform, actor: Actor
+) -> tuple[DataConnection, bool]:
+    """`connection_create` for a caller whose transaction already holds the company's lock
+    (Link starting an attempt with it)."""
+    # Holding the company's lock, no other write can create this row meanwhile: no
+    # savepoint for a race that cannot happen.
+    connection = (
+        DataConnection.objects.select_for_update()
+        .filter(company=company, platform=platform.key)
+        .first()
+    )
+    created = connection is None
+    if created:
+        connection = DataConnection.objects.create(
+            company=company, platform=platform.key, source_type=platform.source_type
+        )
+        activity.record(
+            company=company,
+            actor=actor,
+            action="connection.created",
+            connection=connection,
+            message=f"Started linking {platform.name} (PendingAuth).",
+        )
+        events.record(
+            type="connection.created", company_id=company.id, data=connection_json(connection)
+        )
+    elif connection.status in (Status.DEAUTHORIZED, Status.UNLINKED):
+        previous = connection.status
+        connection.status = Status.PENDING_AUTH
+        connection.save(update_fields=["status"])
+        activity.record(
+            company=company,
+            actor=actor,
+            action="connection.relinking",
+            connection=connection,
+            message=f"Started re-linking {platform.name} (was {previous}).",
+        )
     return connection, created
 
 

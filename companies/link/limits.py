@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -31,8 +31,9 @@ from portal.proxies import client_address
 # Starts older than this no longer count as open: an abandoned attempt frees its place by itself.
 OPEN_FOR = timedelta(days=1)
 
-# `source(company, since)`: how many unfinished starts since then, and the oldest one's time.
-OpenStarts = Callable[[Company, datetime], tuple[int, datetime | None]]
+# `source(company, since)`: the unfinished starts since then, as a query of their times named
+# `started` (`.values(started=F(...))`), so that every source is asked in one query.
+OpenStarts = Callable[[Company, datetime], QuerySet]
 _open_sources: list[OpenStarts] = []
 
 
@@ -42,11 +43,10 @@ def register_open_starts(source: OpenStarts) -> OpenStarts:
     return source
 
 
-def _unanswered_attempts(company: Company, since: datetime) -> tuple[int, datetime | None]:
-    found = LinkAttempt.objects.filter(
+def _unanswered_attempts(company: Company, since: datetime) -> QuerySet:
+    return LinkAttempt.objects.filter(
         connection__company=company, answered_at__isnull=True, created__gte=since
-    ).aggregate(count=Count("pk"), oldest=Min("created"))
-    return found["count"], found["oldest"]
+    ).values(started=F("created"))
 
 
 register_open_starts(_unanswered_attempts)
@@ -91,13 +91,17 @@ def _too_many_open(request: HttpRequest, company: Company) -> HttpResponse | Non
     if not cap:
         return None
     since = timezone.now() - OPEN_FOR
-    counted = [source(company, since) for source in _open_sources]
-    if sum(count for count, _ in counted) < cap:
+    first, *others = (source(company, since).order_by() for source in _open_sources)
+    # The oldest `cap` starts of every kind, in one query: enough to tell whether the cap is
+    # reached, and when the oldest of them frees its place.
+    oldest_first = [
+        row["started"] for row in first.union(*others, all=True).order_by("started")[:cap]
+    ]
+    if len(oldest_first) < cap:
         return None
-    oldest = min(oldest for count, oldest in counted if oldest is not None)
     return _refusal(
         request,
-        (oldest + OPEN_FOR - timezone.now()).total_seconds(),
+        (oldest_first[0] + OPEN_FOR - timezone.now()).total_seconds(),
         f"{company.name} has {cap} linking attempts in progress. Finish or cancel one of them.",
     )
 

@@ -90,7 +90,12 @@ def link_page(view):
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
-        link_settings = LinkSettings.load()
+        with LinkSettings.held() as link_settings:
+            return _resolved(request, token, link_settings, **kwargs)
+
+    def _resolved(
+        request: HttpRequest, token: str, link_settings: LinkSettings, **kwargs
+    ) -> HttpResponse:
         try:
             company = company_for_token(token, link_settings)
             params = custom_params(request)

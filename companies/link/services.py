@@ -24,7 +24,8 @@ def link_attempt_start(
     *, company: Company, platform: Platform, params: Mapping[str, str]
 ) -> LinkAttempt:
     with transaction.atomic():
-        connection, _ = services.connection_create(
+        services.lock_company(company.pk)
+        connection, _ = services.connection_create_locked(
             company=company, platform=platform, actor=Actor.end_user()
         )
         return LinkAttempt.objects.create(connection=connection, params=dict(params))
@@ -40,9 +41,10 @@ def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataC
         claimed = LinkAttempt.objects.filter(pk=attempt.pk, answered_at__isnull=True).update(
             answered_at=now, status_code=result.status_code
         )
-        attempt.refresh_from_db(fields=["answered_at", "status_code"])
         if not claimed:
+            attempt.refresh_from_db(fields=["answered_at", "status_code"])
             return None
+        attempt.answered_at, attempt.status_code = now, result.status_code
         connection = services.lock_connection(attempt.connection)
         connection.company = company
         platform_name = connection.platform_name
@@ -63,10 +65,10 @@ def link_attempt_answer(*, attempt: LinkAttempt, result: ConsentResult) -> DataC
             connection.errored_at = now
             message = f"Linking {platform_name} failed: {result.error_message}"
             action = "connection.failed"
-        connection.save()
         if connection.status == Status.LINKED:
             # Its first sync (or, re-linked, its schedule again) starts with the link.
-            sync_on_link(connection)
+            sync_on_link(connection, now=now)
+        connection.save()
         activity.record(
             company=connection.company,
             actor=Actor.end_user(),

@@ -39,29 +39,37 @@ def pull_queue(
     (on link, or by the schedule) stays out of the activity log unless it fails."""
     with transaction.atomic():
         connection = lock_linked_connection(connection, refusal=NOT_LINKED)
-        active = connection.pulls.filter(status__in=ACTIVE).first()
-        if active and _is_abandoned(active):
-            reason = _abandoned_message(active)
-            end(active, Status.FETCH_ERROR, reason)
-            fail_abandoned_task(active, reason)
-            active = None
-        if active:
-            return active, False
-        pull = DataPull.objects.create(
-            company_id=connection.company_id,
+        return pull_queue_locked(connection=connection, actor=actor, scheduled=scheduled)
+
+
+def pull_queue_locked(
+    *, connection: DataConnection, actor: Actor, scheduled: bool = False
+) -> tuple[DataPull, bool]:
+    """`pull_queue` for a caller whose transaction already holds the company's lock and the
+    connection's, and has made sure the connection is Linked (linking it, for one)."""
+    active = connection.pulls.filter(status__in=ACTIVE).first()
+    if active and _is_abandoned(active):
+        reason = _abandoned_message(active)
+        end(active, Status.FETCH_ERROR, reason)
+        fail_abandoned_task(active, reason)
+        active = None
+    if active:
+        return active, False
+    pull = DataPull.objects.create(
+        company_id=connection.company_id,
+        connection=connection,
+        requested_by=actor.name,
+        scheduled=scheduled,
+    )
+    if not scheduled:
+        activity.record(
+            company=connection.company,
+            actor=actor,
+            action="pull.queued",
             connection=connection,
-            requested_by=actor.name,
-            scheduled=scheduled,
+            message=f"Queued a data pull from {connection.platform_name}.",
         )
-        if not scheduled:
-            activity.record(
-                company=connection.company,
-                actor=actor,
-                action="pull.queued",
-                connection=connection,
-                message=f"Queued a data pull from {connection.platform_name}.",
-            )
-        _enqueue(pull)
+    _enqueue(pull)
     return pull, True
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from companies import activity
 from companies.activity import Actor
 from companies.models import Company, DataConnection, SyncFrequency, SyncSettings
-from companies.pulls.queue import pull_queue
+from companies.pulls.queue import pull_queue, pull_queue_locked
 from companies.services import lock_company
 
 logger = logging.getLogger(__name__)
@@ -52,14 +52,14 @@ def next_sync_after(connection_id: uuid.UUID, frequency: str, after: datetime) -
 
 
 def sync_on_link(connection: DataConnection, *, now: datetime | None = None) -> None:
-    """A connection just became Linked: pull it at once and resume its schedule. Called in
-    the transaction that links it, so no link is left without its first sync."""
+    """A connection is becoming Linked: pull it at once and resume its schedule. Called in
+    the transaction that links it, holding its company's lock and its own, so no link is left
+    without its first sync; it sets `next_sync_at`, which the caller's save of the Linked
+    connection stores."""
     now = now or timezone.now()
-    pull_queue(connection=connection, actor=Actor.system(), scheduled=True)
+    pull_queue_locked(connection=connection, actor=Actor.system(), scheduled=True)
     frequency = frequency_in_force(connection.company)
-    next_sync_at = next_sync_after(connection.id, frequency, now)
-    DataConnection.objects.filter(pk=connection.pk).update(next_sync_at=next_sync_at)
-    connection.next_sync_at = next_sync_at
+    connection.next_sync_at = next_sync_after(connection.id, frequency, now)
 
 
 @dataclass(frozen=True)

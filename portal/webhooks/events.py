@@ -35,7 +35,9 @@ def record(*, type: str, company_id: uuid.UUID | None, data: dict) -> Event:
     if type not in TYPES and type != TEST_TYPE:
         raise ValueError(f"Unknown event type {type!r}.")
     now = timezone.now()
-    with transaction.atomic():
+    # Inside the change's transaction, no savepoint of its own: an event that cannot be stored
+    # undoes the change with it.
+    with transaction.atomic(savepoint=False):
         event = Event.objects.create(type=type, company_id=company_id, data=data, created=now)
         endpoints = [e for e in Endpoint.objects.filter(enabled=True) if e.wants(type)]
         deliveries = Delivery.objects.bulk_create(
