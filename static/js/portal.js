@@ -142,6 +142,9 @@ document.documentElement.classList.add("js");
     var neighbour = row && (row.nextElementSibling || row.previousElementSibling);
     afterDelete = neighbour && neighbour.id ? neighbour.id : "";
   });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) afterDelete = null;
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (afterDelete !== null && target && target.id === "companies-table") {

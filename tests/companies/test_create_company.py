@@ -144,7 +144,7 @@ class TestCreateCompany:
         assert page.lstrip().startswith('<form id="create-company"')
         assert "<html" not in page
         assert "hx-swap-oob" not in page
-        assert '<ul class="field-errors" role="alert">' in page
+        assert '<div role="alert"><ul class="field-errors">' in page
         assert "characters that are not allowed: “&lt;”, “&gt;”, “/”" in page
         assert 'value="&lt;b&gt;Acme&lt;/b&gt;"' in name_input(page)
         assert ">\nKept</textarea>" in page
