@@ -246,3 +246,20 @@ def test_it_edits_a_company_in_place(login, manager, live_server):
     _assert_not_reloaded(page)
     company.refresh_from_db()
     assert (company.name, company.description) == ("Echidna Estates", "Echidnas lay eggs")
+
+
+def test_a_form_confirmation_on_the_company_page_uses_the_dialog(login, manager):
+    company = services.company_create(name="Platypus Properties")
+    page = login(manager, next_path=f"/companies/{company.id}/")
+    browser_dialogs = _no_browser_dialogs(page)
+    _mark_page(page)
+
+    revoke = page.get_by_role("button", name="Revoke Link URLs")
+    revoke.click()
+    dialog = page.get_by_role("dialog", name=re.compile("Revoke every Link URL issued so far"))
+    expect(dialog).to_be_visible()
+    # The confirm button says what the form's own button said.
+    dialog.get_by_role("button", name="Revoke Link URLs").click()
+    expect(page.locator("#messages")).to_contain_text("Revoked every Link URL issued so far")
+    _assert_not_reloaded(page)
+    assert not browser_dialogs
