@@ -151,6 +151,10 @@ document.documentElement.classList.add("js");
       var link = afterDelete && document.querySelector("#" + CSS.escape(afterDelete) + " td a");
       (link || document.getElementById("table-summary")).focus();
       afterDelete = null;
+    } else if (target && target.id === "companies-table" && event.detail.requestConfig &&
+               event.detail.requestConfig.elt.closest(".pagination")) {
+      // The page link that was pressed is gone: the reader goes on from the new page's count.
+      document.getElementById("table-summary").focus({ preventScroll: true });
     } else if (target && target.id === "create-company") {
       // A refused or questioned name keeps focus in the form, which says why.
       var form = document.getElementById("create-company");

@@ -263,3 +263,23 @@ def test_a_form_confirmation_on_the_company_page_uses_the_dialog(login, manager)
     expect(page.locator("#messages")).to_contain_text("Revoked every Link URL issued so far")
     _assert_not_reloaded(page)
     assert not browser_dialogs
+
+
+def test_a_new_page_keeps_the_table_in_view(login, manager, page: Page):
+    for n in range(30):
+        services.company_create(name=f"Company {n:02d}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page = login(manager, next_path="/companies/?sort=name")
+    _mark_page(page)
+    next_link = page.get_by_role("link", name="Next →")
+    next_link.scroll_into_view_if_needed()
+    assert page.evaluate("window.scrollY") > 1000
+    next_link.click()
+
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator(".table-summary")).to_be_focused()
+    expect(page.locator("#company-rows tr.company-row").first).to_contain_text("Company 25")
+    # The table's top is at the top of the screen, not left far above it.
+    top = page.locator("#companies-table").evaluate("el => el.getBoundingClientRect().top")
+    assert -5 <= top <= 50, top
+    _assert_not_reloaded(page)
