@@ -97,7 +97,7 @@ def test_it_creates_searches_and_deletes_a_company(login, manager, live_server):
     expect(new_row.get_by_role("link", name="Platypus Properties")).to_be_focused()
     expect(page.locator(".table-summary")).to_contain_text("2 companies")
     expect(page.locator("#table-announcement")).to_have_text(
-        "Created company “Platypus Properties”."
+        "Created company “Platypus Properties”. 2 companies."
     )
     # The form was swapped for a fresh one: query it again rather than reuse the old handle.
     fresh_form = page.locator("#create-company")
@@ -205,7 +205,9 @@ def test_the_confirmation_is_a_dialog_that_escape_cancels(login, manager):
     expect(page.locator(".table-summary")).to_contain_text("2 companies")
     # Focus goes to the next row's name, and the change is said.
     expect(rows.filter(has_text="Charlie Cheese").get_by_role("link").first).to_be_focused()
-    expect(page.locator("#table-announcement")).to_have_text("Deleted company “Bravo Bakery”.")
+    expect(page.locator("#table-announcement")).to_have_text(
+        "Deleted company “Bravo Bakery”. 2 companies."
+    )
     assert not Company.objects.filter(name="Bravo Bakery").exists()
     assert not browser_dialogs
 

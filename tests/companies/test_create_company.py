@@ -62,7 +62,7 @@ class TestCreateCompany:
         # Said to screen readers, in the live region that stays in the page.
         assert (
             '<p id="table-announcement" class="visually-hidden" role="status" '
-            'hx-swap-oob="innerHTML">Created company “Zürich Café”.</p>'
+            'hx-swap-oob="innerHTML">Created company “Zürich Café”. 1 company.</p>'
         ) in page
 
     def test_the_new_row_is_the_table_row(self, manager_client, htmx_headers):

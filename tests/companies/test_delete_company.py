@@ -124,7 +124,7 @@ class TestDeleteCompany:
         )
         assert (
             '<p id="table-announcement" class="visually-hidden" role="status" '
-            'hx-swap-oob="innerHTML">Deleted company “Platypus Properties”.</p>'
+            'hx-swap-oob="innerHTML">Deleted company “Platypus Properties”. 0 companies.</p>'
         ) in table
         assert not Company.objects.exists()
         assert not DataConnection.objects.exists()
@@ -145,6 +145,10 @@ class TestDeleteCompany:
         table = fragment_of(r, "companies-table")
         assert summary_of(table) == "1 company matches “platypus”"
         assert row_names(table) == ["Platypus Partners"]
+        assert (
+            'hx-swap-oob="innerHTML">Deleted company “Platypus Properties”. '
+            "1 company matches “platypus”.</p>"
+        ) in table
 
     def test_with_htmx_the_last_of_a_search_shows_its_empty_state(
         self, manager_client, company, htmx_headers
