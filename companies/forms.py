@@ -6,6 +6,7 @@ from companies.models import DESCRIPTION_MAX_LENGTH, Company, LinkSettings, Sync
 from companies.validators import (
     NAME_MAX_LENGTH,
     normalize_company_name,
+    suggested_company_name,
     validate_company_name,
     validate_description,
 )
@@ -43,6 +44,24 @@ class CompanyForm(forms.Form):
 class CompanyCreateForm(CompanyForm):
     # Set by "Create another anyway", after the form warned of a company with the same name.
     create_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # The button that offers a refused name's cleaned form submits it under this name; it
+    # then stands for the typed name (a plain form cannot change its own input's value).
+    USE_NAME = "use_name"
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        if data is not None and data.get(self.USE_NAME):
+            data = data.copy()
+            data["name"] = data[self.USE_NAME]
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def suggested_name(self) -> str | None:
+        """After a refused name: the same name cleaned of invisible characters and look-alike
+        letters, when that would be accepted."""
+        if not self.is_bound or "name" not in self.errors:
+            return None
+        return suggested_company_name(normalize_company_name(self.data.get("name", "")))
 
 
 class CompanyAdminForm(forms.ModelForm):

@@ -20,6 +20,8 @@ _INVISIBLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cf}]")
 _VARIATION_SELECTOR = regex.compile(r"\p{Variation_Selector}")
 _JOINERS = ("\u200c", "\u200d")  # ZERO WIDTH NON-JOINER, ZERO WIDTH JOINER
 _WORD_SEPARATORS = re.compile(f"[ {re.escape(NAME_PUNCTUATION)}]+")
+# The same, captured: splitting by it keeps the separators, to join the words back.
+_WORD_SEPARATORS_KEPT = re.compile(f"([ {re.escape(NAME_PUNCTUATION)}]+)")
 # Scripts that one language writes together (UTS #39's Japanese, Korean and Chinese sets).
 _SCRIPTS_WRITTEN_TOGETHER = [
     {"HAN", "HIRAGANA", "KATAKANA"},
@@ -129,6 +131,37 @@ def _lookalike_errors(name: str) -> list[ValidationError]:
                 )
             )
     return errors
+
+
+def suggested_company_name(name: str) -> str | None:
+    """A refused name cleaned of what the rule refuses invisibly: invisible and formatting
+    characters dropped, other whitespace made a space, and each look-alike letter written in
+    its word's main script ("Аcme" with a Cyrillic А becomes "Acme"). None when that cleaned
+    name would still be refused, or is the same name."""
+    cleaned = "".join(" " if char.isspace() else char for char in name if not is_invisible(char))
+    words = []
+    for word in _WORD_SEPARATORS_KEPT.split(cleaned):
+        found = lookalike_letters(word)
+        if found:
+            main, chars = found
+            for char in chars:
+                homoglyphs = confusables.is_confusable(char, preferred_aliases=[main], greedy=True)
+                same = [
+                    glyph["c"]
+                    for glyph in homoglyphs[0]["homoglyphs"]
+                    if len(glyph["c"]) == 1 and categories.alias(glyph["c"]) == main
+                ]
+                if same:
+                    word = word.replace(char, same[0])
+        words.append(word)
+    cleaned = normalize_company_name("".join(words))
+    if not cleaned or cleaned == name:
+        return None
+    try:
+        validate_company_name(cleaned)
+    except ValidationError:
+        return None
+    return cleaned
 
 
 def validate_company_name(name: str) -> None:

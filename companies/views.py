@@ -81,6 +81,11 @@ def _table_page(paginator: EstimatedCountPaginator, params: QueryDict, sort: str
     return page
 
 
+def _shown_table(request: HttpRequest) -> QueryDict:
+    """The query string of the table the page shows (its search, filters, sort and page)."""
+    return QueryDict(urlsplit(request.htmx.current_url or "").query)
+
+
 @login_required
 @permission_required("companies.view_company", raise_exception=True)
 @require_GET
@@ -121,13 +126,13 @@ def company_create(request: HttpRequest) -> HttpResponse:
         prefetch_related_objects([company], "connections")
         # A cleared form, plus, out of band, the new row on top of the table and the count of
         # the table the page shows (its filters are in the page's URL).
-        shown = QueryDict(urlsplit(request.htmx.current_url or "").query)
         context = {
             # The count only: the new row goes on top of the rows the page already shows.
-            **_table_context(request, shown, rows=False),
+            **_table_context(request, _shown_table(request), rows=False),
             "form": CompanyCreateForm(),
             "company": company,
             "created": True,
+            "announce": f"Created company “{company.name}”.",
         }
         return render(request, "companies/list.html#created", context)
     messages.success(request, f"Created company “{company.name}”.")
@@ -197,8 +202,13 @@ def company_delete(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
         request, f"Deleted company “{name}” with its connections, data and payroll accounts."
     )
     if request.htmx:
-        # The row is swapped out; the message arrives out of band.
-        return render(request, "companies/list.html#deleted")
+        # The table the page shows, again: its count, its pages and (for the last row) its
+        # empty state stay true. The message arrives out of band.
+        context = {
+            **_table_context(request, _shown_table(request)),
+            "announce": f"Deleted company “{name}”.",
+        }
+        return render(request, "companies/list.html#deleted", context)
     return redirect("companies:list")
 
 

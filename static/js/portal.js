@@ -73,3 +73,95 @@ document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () { label(document); });
   document.addEventListener("htmx:load", function (event) { label(event.detail.elt.ownerDocument); });
 })();
+
+// Confirmations: every hx-confirm asks in the page's own dialog (focus held in it, Escape
+// cancels, focus back on the control that asked), not in the browser's confirm().
+(function () {
+  function labelOf(control) {
+    if (!control) return "";
+    if (control.dataset && control.dataset.confirmLabel) return control.dataset.confirmLabel;
+    // The control's words as shown: not its hidden "for <name>" part.
+    var copy = control.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden, [aria-hidden=true]").forEach(function (el) {
+      el.remove();
+    });
+    return (copy.textContent || copy.value || "").trim();
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var dialog = document.getElementById("confirm-dialog");
+    if (!event.detail.question || !dialog || !dialog.showModal) return;
+    event.preventDefault();
+    var elt = event.detail.elt;
+    var triggering = event.detail.triggeringEvent;
+    // A form asks on submit: the button pressed says what happens.
+    var control = (triggering && triggering.submitter) || elt;
+    var returnTo = document.activeElement && document.activeElement !== document.body
+      ? document.activeElement : control;
+    var label = elt.tagName === "FORM" && !(triggering && triggering.submitter)
+      ? labelOf(elt.querySelector("[type=submit], button:not([type])")) : labelOf(control);
+    document.getElementById("confirm-dialog-question").textContent = event.detail.question;
+    var confirmButton = document.getElementById("confirm-dialog-confirm");
+    confirmButton.textContent = label || "Confirm";
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function () {
+      if (returnTo && returnTo.isConnected) returnTo.focus();
+      if (dialog.returnValue === "confirm") event.detail.issueRequest(true);
+    }, { once: true });
+    dialog.showModal();
+    // The safe choice first: Enter or Space right away does nothing harmful.
+    dialog.querySelector("button[value=cancel]").focus();
+  });
+})();
+
+// Row menus (a <details>): Escape or a click elsewhere closes the open one.
+(function () {
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.row-menu[open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    // The confirmation a menu's item opened is not "elsewhere": focus goes back to the item.
+    if (event.target.closest("dialog")) return;
+    document.querySelectorAll("details.row-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+})();
+
+// After an HTMX change to the companies table, focus lands where the reader was: on the
+// next row's name after a delete (the previous row's, or the count, for the last), on the
+// new row's name after a create.
+(function () {
+  var afterDelete = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!event.detail.elt.hasAttribute("data-removes-row")) return;
+    var row = event.detail.elt.closest("tr");
+    var neighbour = row && (row.nextElementSibling || row.previousElementSibling);
+    afterDelete = neighbour && neighbour.id ? neighbour.id : "";
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) afterDelete = null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (afterDelete !== null && target && target.id === "companies-table") {
+      var link = afterDelete && document.querySelector("#" + CSS.escape(afterDelete) + " td a");
+      (link || document.getElementById("table-summary")).focus();
+      afterDelete = null;
+    } else if (target && target.id === "companies-table" && event.detail.requestConfig &&
+               event.detail.requestConfig.elt.closest(".pagination")) {
+      // The page link that was pressed is gone: the reader goes on from the new page's count.
+      document.getElementById("table-summary").focus({ preventScroll: true });
+    } else if (target && target.id === "create-company") {
+      // A refused or questioned name keeps focus in the form, which says why.
+      var form = document.getElementById("create-company");
+      var created = document.querySelector("#company-rows tr.is-new td a");
+      var problem = form && form.querySelector(".has-error input, .has-error textarea, [role=alert] a");
+      if (problem) problem.focus();
+      else if (created) created.focus();
+    }
+  });
+})();

@@ -7,6 +7,7 @@ the whole portal after `make test`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import PayrollAccount
 from companies import services
@@ -47,6 +48,36 @@ class Visit:
     name: str
     path: str
     heading: str
+    # Brings the page to the state checked (a form or menu open, a dialog shown).
+    then: Callable[[Page], None] | None = None
+
+
+def _open_create_form(page: Page) -> None:
+    page.locator("summary", has_text="New company").click()
+    expect(page.locator("#create-company").get_by_label("Name")).to_be_visible()
+
+
+def _refuse_a_name(page: Page) -> None:
+    _open_create_form(page)
+    page.locator("#create-company").get_by_label("Name").fill("\u0410cme Ltd")
+    page.locator("#create-company").get_by_role("button", name="Create company").click()
+    expect(page.get_by_role("button", name="Use “Acme Ltd”")).to_be_visible()
+
+
+def _open_row_menu(page: Page) -> None:
+    page.locator("details.row-menu summary").first.click()
+    expect(page.locator("details.row-menu[open] a").first).to_be_visible()
+
+
+def _open_delete_confirmation(page: Page) -> None:
+    _open_row_menu(page)
+    page.locator("details.row-menu[open] a", has_text="Delete").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def _open_revoke_confirmation(page: Page) -> None:
+    page.get_by_role("button", name="Revoke Link URLs").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
 
 
 @pytest.fixture
@@ -95,7 +126,17 @@ def _portal_visits(data: dict) -> list[Visit]:
         Visit("dashboard", "/", "Dashboard"),
         Visit("companies", "/companies/", "Companies"),
         Visit("companies-empty", "/companies/?q=nothing-matches", "Companies"),
+        Visit("companies-create-open", "/companies/", "Companies", _open_create_form),
+        Visit("companies-create-refused", "/companies/", "Companies", _refuse_a_name),
+        Visit("companies-menu-open", "/companies/", "Companies", _open_row_menu),
+        Visit("companies-confirm-open", "/companies/", "Companies", _open_delete_confirmation),
         Visit("company", f"/companies/{company.id}/", company.name),
+        Visit(
+            "company-confirm-open",
+            f"/companies/{company.id}/",
+            company.name,
+            _open_revoke_confirmation,
+        ),
         Visit("company-delete", f"/companies/{company.id}/delete/", f"Delete “{company.name}”?"),
         Visit("company-data", f"/companies/{company.id}/data/", "Pulled data"),
         Visit("records", f"/companies/{company.id}/data/invoices/", "Invoices"),
@@ -133,6 +174,8 @@ def _check(browser: Browser, base: str, visits: list[Visit], *, logged_in_as=Non
                 if response is None or response.status >= 400 and "error" not in visit.name:
                     problems.append(f"{where}: status {response and response.status}")
                     continue
+                if visit.then:
+                    visit.then(page)
                 heading = page.locator("h1").first.inner_text()
                 if visit.heading not in heading:
                     problems.append(f"{where}: heading {heading!r}, not {visit.heading!r}")

@@ -56,9 +56,14 @@ class TestCreateCompany:
         row = oob.group(1)
         assert oob.group(2) == str(company.id)
         assert f'<a href="/companies/{company.id}/">Zürich Café</a>' in row
-        assert f"<code>{company.id}</code>" in row
+        assert f'data-copy="{company.id}"' in row
         assert '<span class="muted">None</span>' in row
         assert f'hx-post="/companies/{company.id}/delete/"' in row
+        # Said to screen readers, in the live region that stays in the page.
+        assert (
+            '<p id="table-announcement" class="visually-hidden" role="status" '
+            'hx-swap-oob="innerHTML">Created company “Zürich Café”. 1 company.</p>'
+        ) in page
 
     def test_the_new_row_is_the_table_row(self, manager_client, htmx_headers):
         manager_client.post(URL, {"name": "Acme"}, headers=htmx_headers)
@@ -82,6 +87,25 @@ class TestCreateCompany:
         sql = [q["sql"] for q in queries.captured_queries]
         assert not [q for q in sql if "ORDER BY" in q and "companies_company" in q]
         assert len([q for q in sql if "companies_dataconnection" in q]) == 1
+
+    def test_the_form_opens_on_demand(self, manager_client, company):
+        page = page_of(manager_client.get("/companies/"), "Companies")
+        assert '<details class="create-disclosure">' in page
+        assert '<summary class="button primary">New company</summary>' in page
+        assert '<form id="create-company"' in page
+
+    def test_the_form_is_open_when_it_has_errors(self, manager_client):
+        page = page_of(manager_client.post(URL, {"name": "Acme/Partners"}), "Companies", status=400)
+        assert '<details class="create-disclosure" open>' in page
+
+    def test_the_empty_table_counts_the_first_company(self, manager_client, htmx_headers):
+        headers = {**htmx_headers, "HX-Current-URL": "http://testserver/companies/"}
+        r = manager_client.post(URL, {"name": "Acme"}, headers=headers)
+        body = r.content.decode()
+        summary = re.search(r'<p class="table-summary"[^>]*>(.*?)</p>', body, re.S)
+        assert " ".join(summary.group(1).split()) == "1 company"
+        # The page's "No companies yet." row is hidden by the stylesheet once a row is in.
+        assert 'class="company-row is-new"' in body
 
     def test_the_description_is_optional(self, manager_client):
         r = manager_client.post(URL, {"name": "Acme"})
@@ -120,7 +144,7 @@ class TestCreateCompany:
         assert page.lstrip().startswith('<form id="create-company"')
         assert "<html" not in page
         assert "hx-swap-oob" not in page
-        assert '<ul class="field-errors" role="alert">' in page
+        assert '<div role="alert"><ul class="field-errors">' in page
         assert "characters that are not allowed: “&lt;”, “&gt;”, “/”" in page
         assert 'value="&lt;b&gt;Acme&lt;/b&gt;"' in name_input(page)
         assert ">\nKept</textarea>" in page
@@ -225,6 +249,7 @@ class TestSameNameAsAnExistingCompany:
     def test_it_warns_and_links_to_the_existing_company(self, manager_client, company):
         page = page_of(manager_client.post(URL, {"name": "  platypus   PROPERTIES "}), "Companies")
         assert "already exists" in page
+        assert '<details class="create-disclosure" open>' in page
         assert f'href="/companies/{company.id}/"' in page
         assert "Create another anyway" in page
         assert Company.objects.count() == 1

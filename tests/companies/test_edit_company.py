@@ -96,7 +96,7 @@ class TestEditCompany:
         page = r.content.decode()
         assert page.lstrip().startswith('<section id="company-details"')
         assert "<form" in page
-        assert '<ul class="field-errors" role="alert">' in page
+        assert '<div role="alert"><ul class="field-errors">' in page
         assert "U+0009 (control character)" in page
         assert ">\nKept</textarea>" in page
         company.refresh_from_db()

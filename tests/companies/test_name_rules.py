@@ -356,3 +356,73 @@ class TestSpoofedNamesEverywhere:
         message = _error_text(excinfo.value)
         assert "in “Gооgle”: “о” (U+043E, cyrillic small letter o)." in message
         assert "in “Pаy”: “а” (U+0430, cyrillic small letter a)." in message
+
+
+# A refused name whose fault cannot be seen, and the name the form offers instead.
+CLEANED_NAMES = [
+    ("\u0410cme", "Acme"),
+    ("Micr\u043esoft Ltd", "Microsoft Ltd"),
+    ("Ром\u0061шка", "Ромашка"),
+    ("G\u043e\u043egle P\u0430y", "Google Pay"),
+    ("Acme\u200bLtd", "AcmeLtd"),
+    ("Acme\u034f", "Acme"),
+    ("Acme\ufe0f", "Acme"),
+    ("Acme\u00a0Ltd", "Acme Ltd"),
+    ("\tAcme", "Acme"),
+]
+
+
+class TestCleanedNameSuggestion:
+    """A name refused for invisible characters or look-alike letters offers, in one click,
+    the same name without them."""
+
+    @pytest.fixture(params=[False, True], ids=["plain", "htmx"])
+    def headers(self, request, htmx_headers):
+        return htmx_headers if request.param else None
+
+    @pytest.mark.parametrize(("name", "cleaned"), CLEANED_NAMES)
+    def test_it_offers_the_cleaned_name(self, manager_client, headers, name, cleaned):
+        page = _refusal(_post_name(manager_client, name, headers), headers)
+        assert (
+            f'<button type="submit" class="button small" name="use_name" '
+            f'value="{escape(cleaned)}">Use “{escape(cleaned)}”</button>'
+        ) in page
+        # The refused name stays in its field, beside the reason.
+        assert f'value="{escape(name)}"' in page
+        assert not Company.objects.exists()
+
+    def test_the_suggestion_creates_the_cleaned_name(self, manager_client, headers):
+        r = manager_client.post(
+            "/companies/create/", {"name": "\u0410cme", "use_name": "Acme"}, headers=headers
+        )
+        assert r.status_code == (200 if headers else 302)
+        assert list(Company.objects.values_list("name", flat=True)) == ["Acme"]
+
+    def test_the_suggestion_is_judged_like_a_typed_name(self, manager_client, headers):
+        r = manager_client.post(
+            "/companies/create/", {"name": "Acme", "use_name": "Acme/Ltd"}, headers=headers
+        )
+        assert escape("“/”") in _refusal(r, headers)
+        assert not Company.objects.exists()
+
+    def test_the_suggestion_still_asks_about_the_same_name(self, manager_client, company):
+        r = manager_client.post(
+            "/companies/create/", {"name": "Platypus Pr\u043eperties", "use_name": company.name}
+        )
+        assert "already exists" in page_of(r, "Companies")
+        assert Company.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        "name", ["Acme/Partners", "\u3164", "\u0301Acme", "Acme 🚀", "Acme\u200b🚀"]
+    )
+    def test_there_is_none_when_the_cleaned_name_would_be_refused(
+        self, manager_client, headers, name
+    ):
+        page = _refusal(_post_name(manager_client, name, headers), headers)
+        assert 'name="use_name"' not in page
+
+    def test_the_api_is_unchanged(self, api, db):
+        response = api.post("/api/companies", {"name": "\u0410cme"})
+        assert response.status_code == 400
+        assert "use_name" not in response.content.decode()
+        assert not Company.objects.exists()

@@ -20,8 +20,10 @@ NOW = timezone.now()
 
 
 def row_names(response) -> list[str]:
-    """The company names in the table rows, top to bottom, as a user reads them."""
-    return [unescape(name) for _, name in ROW.findall(response.content.decode())]
+    """The company names in the table rows, top to bottom, as a user reads them (from a
+    response, or its HTML)."""
+    html = response if isinstance(response, str) else response.content.decode()
+    return [unescape(name) for _, name in ROW.findall(html)]
 
 
 def summary(response) -> str:
@@ -60,7 +62,10 @@ class TestCompanyTable:
         assert "<h1>Companies</h1>" in page
         assert summary(r) == "1 company"
         assert row_names(r) == ["Platypus Properties"]
-        assert f"<code>{company.id}</code>" in page
+        # The id's first characters are shown; the whole id is read out, copied, or hovered.
+        assert f'<span aria-hidden="true">{str(company.id)[:8]}…</span>' in page
+        assert f'<span class="visually-hidden">{company.id}</span>' in page
+        assert f'<code title="{company.id}">' in page
         assert f'data-copy="{company.id}"' in page
         assert timezone.localtime(company.created).strftime("%-d %b %Y") in page
         assert '<span class="badge status-linked"' in page
@@ -119,6 +124,16 @@ class TestCompanyTable:
             "Delete the company “Platypus Properties” with all its connections, pulled data "
             "and payroll accounts?" in page
         )
+
+    def test_row_actions_are_in_a_menu_named_for_the_row(self, manager_client, company):
+        page = page_of(manager_client.get("/companies/"), "Companies")
+        menu = re.search(r'<details class="row-menu">.*?</details>', page, re.S)
+        assert menu, "no row menu"
+        assert '<span class="visually-hidden">Actions for Platypus Properties</span>' in menu[0]
+        assert f'href="/companies/{company.id}/delete/"' in menu[0]
+        assert '>Delete<span class="visually-hidden"> Platypus Properties</span></a>' in menu[0]
+        # Not a red button on every row.
+        assert "button danger" not in page.split('id="company-rows"')[1].split("</tbody>")[0]
 
     def test_it_escapes_names(self, manager_client):
         services.company_create(name="Smith & O'Brien")
@@ -284,7 +299,7 @@ class TestPagination:
         assert summary(r) == "30 companies"
         page = page_of(r, "Companies")
         assert "Page 1 of 2" in page
-        assert 'href="/companies/?page=2" hx-get="/companies/?page=2"' in page
+        assert 'href="/companies/?page=2#companies-table" hx-get="/companies/?page=2"' in page
         assert 'rel="prev"' not in page
 
     def test_it_shows_the_second_page(self, manager_client, thirty):
@@ -292,13 +307,16 @@ class TestPagination:
         assert row_names(r) == [f"Company {n:02d}" for n in range(25, 30)]
         page = page_of(r, "Companies")
         assert "Page 2 of 2" in page
-        assert 'href="/companies/?page=1"' in page
+        assert 'href="/companies/?page=1#companies-table"' in page
         assert 'rel="next"' not in page
 
     def test_page_links_keep_search_filter_and_sort(self, manager_client, thirty):
         r = manager_client.get("/companies/?q=company&sort=name&status=")
         page = r.content.decode()
-        assert 'href="/companies/?q=company&amp;sort=name&amp;status=&amp;page=2"' in page
+        assert (
+            'href="/companies/?q=company&amp;sort=name&amp;status=&amp;page=2#companies-table"'
+            in page
+        )
 
     def test_page_two_of_a_search(self, manager_client, thirty):
         r = manager_client.get("/companies/?q=company&sort=-name&page=2")
@@ -315,6 +333,14 @@ class TestPagination:
         r = manager_client.get(f"/companies/?page={number}")
         assert r.status_code == 200
         assert "Page 2 of 2" in r.content.decode()
+
+    def test_a_new_page_keeps_the_table_in_view(self, manager_client, thirty):
+        page = page_of(manager_client.get("/companies/"), "Companies")
+        # Without the script, the link goes to the table; with it, htmx scrolls there.
+        assert (
+            '<a href="/companies/?page=2#companies-table" hx-get="/companies/?page=2" '
+            'hx-push-url="true" hx-swap="outerHTML show:#companies-table:top" rel="next">'
+        ) in page
 
     def test_a_single_page_has_no_pagination(self, manager_client, abc):
         r = manager_client.get("/companies/")
@@ -502,10 +528,7 @@ class TestDeepPages:
         walked, response = [row_names(first)], first
         for expected in (2, 3):
             href = unescape(
-                re.search(
-                    r'href="([^"]*)" hx-get="[^"]*" hx-push-url="true" rel="next"',
-                    response.content.decode(),
-                ).group(1)
+                re.search(r'href="([^"]*)"[^>]*rel="next"', response.content.decode()).group(1)
             )
             assert "cursor=" in href and f"page={expected}" in href
             response = manager_client.get(href)
@@ -520,7 +543,7 @@ class TestDeepPages:
             re.search(r'href="([^"]*)"[^>]*rel="next"', first.content.decode()).group(1)
         )
         second = manager_client.get(href).content.decode()
-        assert 'href="/companies/?page=1" hx-get="/companies/?page=1"' in second
+        assert 'href="/companies/?page=1#companies-table" hx-get="/companies/?page=1"' in second
 
     def test_a_broken_cursor_falls_back_to_the_page_number(self, manager_client, sixty):
         r = manager_client.get("/companies/?page=2&cursor=broken")
