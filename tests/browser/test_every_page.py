@@ -7,6 +7,7 @@ the whole portal after `make test`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import PayrollAccount
 from companies import services
@@ -47,6 +48,31 @@ class Visit:
     name: str
     path: str
     heading: str
+    # What a user does on the page to reach the state checked (a list open, a form sent).
+    then: Callable[[Page], None] | None = None
+
+
+def _open_company_autocomplete(page: Page) -> None:
+    field = page.get_by_role("combobox", name="Company")
+    field.press_sequentially("es", delay=30)
+    expect(
+        page.get_by_role("listbox", name="Matching companies").get_by_role("option")
+    ).to_have_count(2)
+    field.press("ArrowDown")
+
+
+def _choose_an_oauth_provider(page: Page) -> None:
+    form = page.locator("#create-account")
+    form.get_by_label("Provider").select_option("gusto")
+    expect(form.get_by_label("Password")).to_be_hidden()
+
+
+def _send_part_of_a_company_name(page: Page) -> None:
+    form = page.locator("#create-account")
+    form.get_by_label("Provider").select_option("gusto")
+    page.locator("#id_company").fill("es")
+    form.get_by_role("button", name="Add account").click()
+    expect(page.get_by_role("group", name="Companies matching “es”")).to_be_visible()
 
 
 @pytest.fixture
@@ -100,6 +126,9 @@ def _portal_visits(data: dict) -> list[Visit]:
         Visit("company-data", f"/companies/{company.id}/data/", "Pulled data"),
         Visit("records", f"/companies/{company.id}/data/invoices/", "Invoices"),
         Visit("payroll-accounts", "/accounts/", "Payroll accounts"),
+        Visit("payroll-autocomplete", "/accounts/", "Payroll accounts", _open_company_autocomplete),
+        Visit("payroll-oauth", "/accounts/", "Payroll accounts", _choose_an_oauth_provider),
+        Visit("payroll-matches", "/accounts/", "Payroll accounts", _send_part_of_a_company_name),
         Visit("payroll-account", f"/accounts/{account.account_id}/", "QuickBooks Payroll"),
         Visit("settings", "/settings/", "Settings"),
         Visit("link-settings", "/settings/link/", "Link"),
@@ -133,6 +162,8 @@ def _check(browser: Browser, base: str, visits: list[Visit], *, logged_in_as=Non
                 if response is None or response.status >= 400 and "error" not in visit.name:
                     problems.append(f"{where}: status {response and response.status}")
                     continue
+                if visit.then:
+                    visit.then(page)
                 heading = page.locator("h1").first.inner_text()
                 if visit.heading not in heading:
                     problems.append(f"{where}: heading {heading!r}, not {visit.heading!r}")
