@@ -144,7 +144,8 @@ document.documentElement.classList.add("js");
       choose(option);
     });
     listbox.addEventListener("htmx:afterSwap", function () {
-      open(options().length > 0 && document.activeElement === input);
+      // A late answer does not reopen the list over a company just chosen.
+      open(options().length > 0 && document.activeElement === input && !(chosenId && chosenId.value));
     });
   }
   function setUpAll(root) { root.querySelectorAll("[data-combobox]").forEach(setUp); }
