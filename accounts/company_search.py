@@ -27,17 +27,22 @@ class CompanyNotFound(Exception):
         self.more = more
 
 
-def companies_matching(text: str, limit: int = MATCHES_SHOWN) -> list[Company]:
-    """At most `limit` companies whose name contains `text` (or whose id it is), by name.
+def companies_matching(text: str, limit: int = MATCHES_SHOWN) -> tuple[list[Company], bool]:
+    """At most `limit` companies whose name contains `text` (or whose id it is): the newest
+    such, listed by name; and whether more match.
 
-    The companies table's own search, so it reads the same indexes (the trigram index on
-    PostgreSQL for rare matches, the name order for common ones) and stays fast at a million
-    companies; only the id and name are read, and no connections."""
+    The companies table's own search, in its default order, so it reads the same indexes
+    (the trigram index on PostgreSQL for rare matches, the creation order for common ones)
+    and stays fast at a million companies. Name order would walk the name index past every
+    company before the first match (those named "Harbour…" all sit under H); the few found
+    are sorted here instead. Only the id and name are read, and no connections."""
     text = normalize_search(text)
     if not text:
-        return []
-    matches = companies_for_table(query=text, ordering="name").prefetch_related(None)
-    return list(matches.only("id", "name")[:limit])
+        return [], False
+    matches = companies_for_table(query=text, ordering="-created").prefetch_related(None)
+    newest = list(matches.only("id", "name")[: limit + 1])
+    shown = sorted(newest[:limit], key=lambda company: (company.name.lower(), company.name))
+    return shown, len(newest) > limit
 
 
 def company_for(text: str, chosen_id: str = "") -> Company:
@@ -65,9 +70,7 @@ def company_for(text: str, chosen_id: str = "") -> Company:
         raise CompanyNotFound(
             f"{len(named)} companies are named “{text}”: choose one below.", named
         )
-    matches = companies_matching(text, limit=MATCHES_SHOWN + 1)
-    more = len(matches) > MATCHES_SHOWN
-    matches = matches[:MATCHES_SHOWN]
+    matches, more = companies_matching(text)
     if not matches:
         raise CompanyNotFound(
             f"No company’s name contains “{text}”. Check the spelling, or paste the "

@@ -77,12 +77,8 @@ def _new_account_form(request: HttpRequest) -> PayrollAccountForm:
 def company_options(request: HttpRequest) -> HttpResponse:
     """The autocomplete of the form's company field: the first matches of what is typed."""
     text = request.GET.get("company", "")[:255]
-    matches = company_search.companies_matching(text, limit=company_search.MATCHES_SHOWN + 1)
-    context = {
-        "text": text.strip(),
-        "matches": matches[: company_search.MATCHES_SHOWN],
-        "more": len(matches) > company_search.MATCHES_SHOWN,
-    }
+    matches, more = company_search.companies_matching(text)
+    context = {"text": text.strip(), "matches": matches, "more": more}
     return render(request, "accounts/list.html#company-options", context)
 
 
