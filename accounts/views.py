@@ -59,14 +59,17 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context = _table_context(request)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "accounts/list.html#table", context)
-    return render(request, "accounts/list.html", {**context, "form": _new_account_form(request)})
+    form = _new_account_form(request, context["company_id"])
+    return render(request, "accounts/list.html", {**context, "form": form})
 
 
-def _new_account_form(request: HttpRequest) -> PayrollAccountForm:
+def _new_account_form(request: HttpRequest, company_id: uuid.UUID | None) -> PayrollAccountForm:
     """An empty form, with the company chosen when the page is opened from a company's page
-    (its "Add payroll account" link)."""
-    company = company_search.company_with_id(parse_uuid(request.GET.get("company", "")[:100]))
-    if company is None or not request.user.has_perm("accounts.add_payrollaccount"):
+    (its "Add payroll account" link, which also filters the table to the company)."""
+    if company_id is None or not request.user.has_perm("accounts.add_payrollaccount"):
+        return PayrollAccountForm()
+    company = company_search.company_with_id(company_id)
+    if company is None:
         return PayrollAccountForm()
     return PayrollAccountForm(initial={"company": company.name, "company_id": company.id})
 
@@ -75,7 +78,8 @@ def _new_account_form(request: HttpRequest) -> PayrollAccountForm:
 @permission_required("accounts.add_payrollaccount", raise_exception=True)
 @require_GET
 def company_options(request: HttpRequest) -> HttpResponse:
-    """The autocomplete of the form's company field: the first matches of what is typed."""
+    """The autocomplete of the form's company field: the newest companies matching what is
+    typed, by name (see `company_search`)."""
     text = request.GET.get("company", "")[:255]
     matches, more = company_search.companies_matching(text)
     context = {"text": text.strip(), "matches": matches, "more": more}
