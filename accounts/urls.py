@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account_list, name="list"),
     path("create/", views.account_create, name="create"),
+    path("company-options/", views.company_options, name="company-options"),
     path("<uuid:account_id>/", views.account_detail, name="detail"),
     path("<uuid:account_id>/mfa/", views.account_mfa, name="mfa"),
     path("<uuid:account_id>/disconnect/", views.account_disconnect, name="disconnect"),

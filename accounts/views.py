@@ -14,7 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import services
+from accounts import company_search, services
 from accounts.forms import MfaForm, PayrollAccountForm, apply_service_errors
 from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
@@ -59,9 +59,31 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context = _table_context(request)
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "accounts/list.html#table", context)
-    company = context["company_id"]
-    form = PayrollAccountForm(initial={"company": company} if company else None)
+    form = _new_account_form(request, context["company_id"])
     return render(request, "accounts/list.html", {**context, "form": form})
+
+
+def _new_account_form(request: HttpRequest, company_id: uuid.UUID | None) -> PayrollAccountForm:
+    """An empty form, with the company chosen when the page is opened from a company's page
+    (its "Add payroll account" link, which also filters the table to the company)."""
+    if company_id is None or not request.user.has_perm("accounts.add_payrollaccount"):
+        return PayrollAccountForm()
+    company = company_search.company_with_id(company_id)
+    if company is None:
+        return PayrollAccountForm()
+    return PayrollAccountForm(initial={"company": company.name, "company_id": company.id})
+
+
+@login_required
+@permission_required("accounts.add_payrollaccount", raise_exception=True)
+@require_GET
+def company_options(request: HttpRequest) -> HttpResponse:
+    """The autocomplete of the form's company field: the newest companies matching what is
+    typed, by name (see `company_search`)."""
+    text = request.GET.get("company", "")[:255]
+    matches, more = company_search.companies_matching(text)
+    context = {"text": text.strip(), "matches": matches, "more": more}
+    return render(request, "accounts/list.html#company-options", context)
 
 
 @sensitive_post_parameters("password")

@@ -29,11 +29,27 @@ def _copy_errors(form, error: ValidationError) -> None:
         form.add_error("event_types" if field == "eventTypes" else field, problems)
 
 
-def _secret_response(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    # A new secret is in this response only: never cache it.
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
+# A new or rotated secret waits in the session for the endpoint's next page, then is gone.
+NEW_SECRET_SESSION_KEY = "new_webhook_secret"  # noqa: S105 (a session key, not a secret)
+
+
+def _redirect_with_secret(
+    request: HttpRequest, endpoint: Endpoint, secret: str, *, rotated: bool
+) -> HttpResponse:
+    # Post/redirect/get: reloading the page repeats the GET, never the create or rotation.
+    request.session[NEW_SECRET_SESSION_KEY] = {
+        "endpoint": str(endpoint.pk),
+        "secret": secret,
+        "rotated": rotated,
+    }
+    return redirect("settings:webhook", endpoint_id=endpoint.pk)
+
+
+def _pop_new_secret(request: HttpRequest, endpoint: Endpoint) -> dict:
+    waiting = request.session.pop(NEW_SECRET_SESSION_KEY, None)
+    if not waiting or waiting.get("endpoint") != str(endpoint.pk):
+        return {}
+    return {"new_secret": waiting["secret"], "rotated": waiting["rotated"]}
 
 
 @login_required
@@ -52,12 +68,7 @@ def endpoints(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _copy_errors(form, error)
             else:
-                context = {
-                    "endpoint": endpoint,
-                    "new_secret": secret,
-                    **_detail_context(request, endpoint),
-                }
-                return _secret_response(request, "webhooks/detail.html", context, status=201)
+                return _redirect_with_secret(request, endpoint, secret, rotated=False)
     context = {"form": form, "endpoints": services.endpoints_for_table()}
     return render(request, "webhooks/list.html", context, status=400 if form.errors else 200)
 
@@ -91,7 +102,12 @@ def endpoint_detail(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRespons
     context = _detail_context(request, endpoint)
     if request.htmx and request.htmx.target == "deliveries":
         return render(request, "webhooks/detail.html#deliveries", context)
-    return render(request, "webhooks/detail.html", context)
+    context.update(_pop_new_secret(request, endpoint))
+    response = render(request, "webhooks/detail.html", context)
+    if "new_secret" in context:
+        # The secret is in this response only: never cache it.
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -121,8 +137,7 @@ def endpoint_rotate(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRespons
     endpoint, secret = services.endpoint_rotate_secret(
         endpoint=_get_endpoint(endpoint_id), actor_name=request.user.get_username()
     )
-    context = {**_detail_context(request, endpoint), "new_secret": secret, "rotated": True}
-    return _secret_response(request, "webhooks/detail.html", context)
+    return _redirect_with_secret(request, endpoint, secret, rotated=True)
 
 
 @login_required

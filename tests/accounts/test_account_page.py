@@ -34,6 +34,12 @@ class TestPage:
         assert "Stored encrypted; never shown" in html
         assert "Not pulled yet" in html
 
+    def test_an_oauth_account_shows_no_user_name_or_password(self, viewer_client, company):
+        account = make_account(company, provider="gusto")
+        html = page_of(viewer_client.get(f"/accounts/{account.account_id}/"), "Gusto account")
+        assert "(OAuth2 consent)" in html
+        assert "<dt>User name</dt>" not in html and "<dt>Password</dt>" not in html
+
     def test_a_pending_account_refreshes_its_status(self, viewer_client, company, htmx_headers):
         account = make_account(company)
         html = viewer_client.get(f"/accounts/{account.account_id}/").content.decode()

@@ -80,6 +80,29 @@ def _open_revoke_confirmation(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def _open_company_autocomplete(page: Page) -> None:
+    field = page.get_by_role("combobox", name="Company")
+    field.press_sequentially("es", delay=30)
+    expect(
+        page.get_by_role("listbox", name="Matching companies").get_by_role("option")
+    ).to_have_count(2)
+    field.press("ArrowDown")
+
+
+def _choose_an_oauth_provider(page: Page) -> None:
+    form = page.locator("#create-account")
+    form.get_by_label("Provider").select_option("gusto")
+    expect(form.get_by_label("Password")).to_be_hidden()
+
+
+def _send_part_of_a_company_name(page: Page) -> None:
+    form = page.locator("#create-account")
+    form.get_by_label("Provider").select_option("gusto")
+    page.locator("#id_company").fill("es")
+    form.get_by_role("button", name="Add account").click()
+    expect(page.get_by_role("group", name="Companies matching “es”")).to_be_visible()
+
+
 @pytest.fixture
 def portal_data(django_user_model, manager: User) -> dict:
     manager.is_staff = True
@@ -141,6 +164,9 @@ def _portal_visits(data: dict) -> list[Visit]:
         Visit("company-data", f"/companies/{company.id}/data/", "Pulled data"),
         Visit("records", f"/companies/{company.id}/data/invoices/", "Invoices"),
         Visit("payroll-accounts", "/accounts/", "Payroll accounts"),
+        Visit("payroll-autocomplete", "/accounts/", "Payroll accounts", _open_company_autocomplete),
+        Visit("payroll-oauth", "/accounts/", "Payroll accounts", _choose_an_oauth_provider),
+        Visit("payroll-matches", "/accounts/", "Payroll accounts", _send_part_of_a_company_name),
         Visit("payroll-account", f"/accounts/{account.account_id}/", "QuickBooks Payroll"),
         Visit("settings", "/settings/", "Settings"),
         Visit("link-settings", "/settings/link/", "Link"),

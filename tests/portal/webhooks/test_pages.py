@@ -30,11 +30,27 @@ class TestEndpointList:
                 "enabled": "on",
             },
         )
-        html = page_of(response, "Webhook endpoint", status=201)
         endpoint = Endpoint.objects.get()
+        assert response.status_code == 302 and response["Location"] == _page(endpoint)
         assert endpoint.event_types == ["company.created", "sync.completed"]
-        assert "whsec_" in html
-        assert "no-store" in response["Cache-Control"]
+        shown = manager_client.get(_page(endpoint))
+        assert "whsec_" in page_of(shown, "Webhook endpoint")
+        assert "no-store" in shown["Cache-Control"]
+        assert "whsec_" not in manager_client.get(_page(endpoint)).content.decode()
+
+    def test_reloading_after_a_create_makes_no_second_endpoint(self, manager_client, db):
+        """The create redirects, so the browser's reload repeats the GET, not the POST."""
+        data = {"url": "https://example.com/hooks", "event_types": ["company.created"]}
+        response = manager_client.post(LIST, data, follow=True)
+        assert response.redirect_chain[-1][1] == 302
+        assert page_of(response, "Webhook endpoint").count('id="webhook-secret"') == 1
+        page = response.redirect_chain[-1][0]
+        reloaded = page_of(manager_client.get(page), "Webhook endpoint")
+        assert "whsec_" not in reloaded and "The signing secret" not in reloaded
+        assert Endpoint.objects.count() == 1
+
+    def test_the_secret_is_shown_on_its_own_endpoint_only(self, manager_client, endpoint):
+        manager_client.post(LIST, {"url": "https://example.com/other"})
         assert "whsec_" not in manager_client.get(_page(endpoint)).content.decode()
 
     def test_a_bad_url_is_a_form_error(self, manager_client, db, settings):
@@ -115,8 +131,12 @@ class TestEndpointPage:
         assert "Enter a valid date/time." in page_of(response, "Webhook endpoint", status=400)
 
     def test_rotate_shows_the_new_secret_once(self, manager_client, endpoint, secret):
-        html = page_of(manager_client.post(f"{_page(endpoint)}rotate-secret/"), "Webhook endpoint")
+        response = manager_client.post(f"{_page(endpoint)}rotate-secret/")
+        assert response.status_code == 302 and response["Location"] == _page(endpoint)
+        html = page_of(manager_client.get(_page(endpoint)), "Webhook endpoint")
         assert "The new signing secret" in html and secret not in html
+        reloaded = page_of(manager_client.get(_page(endpoint)), "Webhook endpoint")
+        assert "The new signing secret" not in reloaded and "whsec_" not in reloaded
 
     def test_edit_and_disable(self, manager_client, endpoint):
         response = manager_client.post(
