@@ -399,3 +399,9 @@ class PulledRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.data_type} {self.external_id}"
+
+    @property
+    def currency(self) -> str:
+        """The amount's currency code, as the platform sent it ("" when it sent none)."""
+        currency = self.payload.get("currency") if isinstance(self.payload, dict) else None
+        return currency if isinstance(currency, str) else ""

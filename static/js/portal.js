@@ -163,6 +163,8 @@ document.documentElement.classList.add("js");
       if (problem) problem.focus();
       else if (created) created.focus();
     }
+  });
+})();
 
 // The company autocomplete (`[data-combobox]`): htmx fills the listbox as staff type; this
 // makes the text field an ARIA combobox that the arrow keys, Enter and Escape drive, and puts

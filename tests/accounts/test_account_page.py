@@ -29,7 +29,9 @@ class TestPage:
         assert f"<code>{account.account_id}</code>" in html
         assert f'<a href="/companies/{company.id}/">Platypus Properties</a>' in html
         assert (
-            '<span class="badge status-linked" id="account-status-badge">CONNECTED</span>' in html
+            '<span id="account-status-badge">'
+            '<span class="badge tone-ok" title="API status: CONNECTED">Linked</span> '
+            '<code class="status-code">CONNECTED</code></span>' in html
         )
         assert "Stored encrypted; never shown" in html
         assert "Not pulled yet" in html
@@ -47,7 +49,7 @@ class TestPage:
         services.account_verify(account_id=account.account_id)
         fragment = viewer_client.get(f"/accounts/{account.account_id}/", headers=htmx_headers)
         html = fragment_of(fragment, "account-status")
-        assert ">CONNECTED</span>" in html
+        assert ">CONNECTED</code>" in html
         assert "hx-trigger" not in html  # done: it stops asking
 
     def test_an_unknown_account_is_a_404(self, viewer_client):
@@ -74,7 +76,7 @@ class TestMfaForm:
             viewer_client.get(f"/accounts/{waiting.account_id}/"),
             "QuickBooks Payroll account john.smith+sms@company.com",
         )
-        assert ">MFA_REQUIRED</span>" in html  # the state in which a manager gets the form
+        assert ">MFA_REQUIRED</code>" in html  # the state in which a manager gets the form
         assert 'id="mfa-form"' not in html
         r = viewer_client.post(f"/accounts/{waiting.account_id}/mfa/", {"code": "123456"})
         assert r.status_code == 403
@@ -86,7 +88,7 @@ class TestMfaForm:
         assert r.status_code == 200
         html = r.content.decode()
         assert html.lstrip().startswith('<section id="account-status"')
-        assert ">CONNECTED</span>" in html
+        assert ">CONNECTED</code>" in html
         assert "QuickBooks Payroll accepted the code." in html  # the message, out of band
         assert 'id="mfa-form"' not in html
 
@@ -99,7 +101,7 @@ class TestMfaForm:
         assert r.status_code == 200  # htmx swaps only 2xx responses
         html = r.content.decode()
         assert "QuickBooks Payroll refused the code. 2 tries left." in html
-        assert ">MFA_REQUIRED</span>" in html
+        assert ">MFA_REQUIRED</code>" in html
         assert 'id="mfa-form"' in html
 
     def test_htmx_the_last_wrong_code_shows_invalid_credentials(
@@ -110,7 +112,7 @@ class TestMfaForm:
                 f"/accounts/{waiting.account_id}/mfa/", {"code": "1"}, headers=htmx_headers
             )
         html = r.content.decode()
-        assert ">INVALID_CREDENTIALS</span>" in html
+        assert ">INVALID_CREDENTIALS</code>" in html
         assert "Too many wrong MFA codes. Sign in again." in html
 
     def test_without_javascript_the_right_code_redirects(self, manager_client, waiting):
@@ -119,7 +121,7 @@ class TestMfaForm:
         assert r["Location"] == f"/accounts/{waiting.account_id}/"
         page = manager_client.get(r["Location"]).content.decode()
         assert "QuickBooks Payroll accepted the code." in page
-        assert ">CONNECTED</span>" in page
+        assert ">CONNECTED</code>" in page
 
     def test_without_javascript_a_wrong_code_shows_the_page_again(self, manager_client, waiting):
         r = manager_client.post(f"/accounts/{waiting.account_id}/mfa/", {"code": "111111"})
@@ -155,7 +157,7 @@ class TestActions:
         r = manager_client.post(f"/accounts/{account.account_id}/disconnect/", follow=True)
         html = r.content.decode()
         assert "Disconnected the QuickBooks Payroll account" in html
-        assert ">DISCONNECTED</span>" in html
+        assert ">DISCONNECTED</code>" in html
         account.refresh_from_db()
         assert account.status == "DISCONNECTED"
 

@@ -61,8 +61,11 @@ class TestTable:
         ]
         assert "QuickBooks Payroll" in html and "ADP Workforce Now" in html
         assert f'<a href="/companies/{company.id}/">Platypus Properties</a>' in html
-        assert '<span class="badge status-linked">CONNECTED</span>' in html
-        assert '<span class="badge status-pendingauth">MFA_REQUIRED</span>' in html
+        assert '<span class="badge tone-ok" title="API status: CONNECTED">Linked</span>' in html
+        assert (
+            '<span class="badge tone-pending" title="API status: MFA_REQUIRED">'
+            "Needs an MFA code</span>"
+        ) in html
         assert str(accounts[0].account_id) in html
 
     def test_it_shows_an_empty_table(self, manager_client):

@@ -188,7 +188,7 @@ class TestDeleteCompany:
                 delete_url(companies[0]),
                 headers={**htmx_headers, "HX-Current-URL": "http://testserver/companies/"},
             )
-        assert summary_of(fragment_of(r, "companies-table")) == "About 123456 companies"
+        assert summary_of(fragment_of(r, "companies-table")) == "About 123,456 companies"
         table_counts = [
             q["sql"]
             for q in queries.captured_queries

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from companies import services
 from companies.models import Company, DataConnection
+from portal import statuses
 from tests.support import page_of
 
 ROW = re.compile(r'<tr id="company-([0-9a-f-]{36})"[^>]*>\s*<td><a href="[^"]*">([^<]*)</a>')
@@ -68,10 +69,10 @@ class TestCompanyTable:
         assert f'<code title="{company.id}">' in page
         assert f'data-copy="{company.id}"' in page
         assert timezone.localtime(company.created).strftime("%-d %b %Y") in page
-        assert '<span class="badge status-linked"' in page
+        assert '<span class="badge tone-ok" title="API status: Linked">Xero · Linked</span>' in page
         assert "Xero · Linked" in page
-        assert '<span class="badge status-deauthorized"' in page
-        assert "Sage Business Cloud Accounting · Deauthorized" in page
+        assert '<span class="badge tone-bad" title="API status: Deauthorized">' in page
+        assert "Sage Business Cloud Accounting · Needs re-linking" in page
         assert f'<time datetime="{timezone.localtime(synced).isoformat()}"' in page
 
     def test_it_shows_never_and_none_without_connections(self, manager_client, company):
@@ -206,7 +207,8 @@ class TestStatusFilter:
     def test_it_filters_by_each_status(self, manager_client, by_status, status):
         r = manager_client.get(f"/companies/?status={status}")
         assert row_names(r) == [f"{status} Company"]
-        assert summary(r) == f"1 company matches with a {status} connection"
+        words = statuses.words(status)
+        assert summary(r) == f"1 company matches with a connection that is “{words}”"
         assert f'<option value="{status}" selected>' in r.content.decode()
 
     def test_any_status_shows_all(self, manager_client, by_status):
@@ -226,7 +228,7 @@ class TestStatusFilter:
         make_connection(company, platform="sage", status="Linked")
         r = manager_client.get("/companies/?status=Linked")
         assert row_names(r) == ["Platypus Properties"]
-        assert summary(r) == "1 company matches with a Linked connection"
+        assert summary(r) == "1 company matches with a connection that is “Linked”"
 
     def test_a_company_shows_all_its_badges_when_filtered(
         self, manager_client, company, make_connection
@@ -235,7 +237,7 @@ class TestStatusFilter:
         make_connection(company, platform="freeagent", status="Unlinked")
         page = manager_client.get("/companies/?status=Linked").content.decode()
         assert "Xero · Linked" in page
-        assert "FreeAgent · Unlinked" in page
+        assert "FreeAgent · Disconnected" in page
 
     def test_it_combines_with_search(self, manager_client, by_status):
         r = manager_client.get("/companies/?status=Linked&q=pending")
@@ -491,7 +493,7 @@ class TestLargeTables:
             make_company(f"Company {n:02d}", days_ago=n)
         monkeypatch.setattr(counts, "estimate", lambda queryset: 123_456)
         r = manager_client.get("/companies/")
-        assert summary(r) == "About 123456 companies"
+        assert summary(r) == "About 123,456 companies"
         assert "Page 1 of 4939" in r.content.decode()
 
     def test_a_short_page_gives_the_exact_count(self, manager_client, monkeypatch):
