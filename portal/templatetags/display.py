@@ -96,5 +96,5 @@ def when(moment, empty: str = "—", now: datetime | None = None):
     else:
         shown = f"in {timeuntil(moment, now, depth=1)}"
     return format_html(
-        '<time class="nowrap" datetime="{}" title="{}">{}</time>', moment.isoformat(), exact, shown
+        '<time class="nowrap" datetime="{}" title="{}">{}</time>', local.isoformat(), exact, shown
     )
