@@ -82,6 +82,7 @@ def _history_company():
     from django.utils import timezone
 
     from companies.models import ActivityEntry, Company, DataConnection
+    from companies.pulls.totals import totals_rebuild
 
     company = Company.objects.filter(name=HISTORY_NAME).first()
     if company:
@@ -117,12 +118,16 @@ def _history_company():
                     timezone.now(),
                 )
             )
+    # Loaded around the pull code: its monthly totals are counted afresh.
+    totals_rebuild(DataConnection.objects.filter(pk=conn.pk))
     ActivityEntry.objects.bulk_create(
         ActivityEntry(company=company, action="note", message=f"Entry {n}", actor_kind="system")
         for n in range(HISTORY_ACTIVITY)
     )
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE companies_pulledrecord, companies_activityentry")
+        cursor.execute(
+            "VACUUM ANALYZE companies_pulledrecord, companies_monthlytotal, companies_activityentry"
+        )
     return company
 
 

@@ -18,6 +18,7 @@ from companies.models import (
 )
 from companies.platforms import SourceType, all_platforms
 from companies.platforms.sandbox_data import DATA_TYPES
+from companies.pulls import totals
 from portal.counts import EstimatedCountPaginator
 
 
@@ -279,3 +280,10 @@ class PulledRecordAdmin(ReadOnlyAdmin):
     list_select_related = ["connection"]
     search_fields = ["=external_id", "display_name"]
     show_full_result_count = False
+
+    # The monthly totals the company page charts must lose what is deleted here.
+    def delete_model(self, request, obj):
+        totals.records_delete(PulledRecord.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        totals.records_delete(queryset)

@@ -405,3 +405,28 @@ class PulledRecord(models.Model):
         """The amount's currency code, as the platform sent it ("" when it sent none)."""
         currency = self.payload.get("currency") if isinstance(self.payload, dict) else None
         return currency if isinstance(currency, str) else ""
+
+
+class MonthlyTotal(models.Model):
+    """One connection's pulled records of one data type dated in one month: how many, and
+    their amounts summed. Kept by the pulls in the transaction that stores the records
+    (companies.pulls.totals), so a chart reads a few of these instead of every record."""
+
+    connection = models.ForeignKey(
+        DataConnection, on_delete=models.CASCADE, related_name="monthly_totals"
+    )
+    data_type = models.CharField(max_length=40)
+    month = models.DateField(help_text="The month's first day.")
+    records = models.PositiveIntegerField(default=0)
+    # Wider than a record's amount: it sums many.
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "data_type", "month"], name="one_total_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_type} {self.month:%Y-%m}"

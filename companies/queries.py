@@ -7,11 +7,11 @@ import uuid
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Lower, TruncMonth
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
-from companies.models import Company, DataConnection, DataPull, PulledRecord
+from companies.models import Company, DataConnection, DataPull, MonthlyTotal, PulledRecord
 from companies.platforms.sandbox_data import DATA_TYPES
 from portal.apikit.pagination import Keyset
 from portal.counts import estimate
@@ -150,17 +150,18 @@ def _month_starts(months: int, today: date) -> list[date]:
 
 
 def invoiced_and_paid_by_month(company: Company, months: int = 12) -> list[tuple[str, list]]:
-    """(month label, [invoiced, paid]) for the last `months` months, from pulled records."""
+    """(month label, [invoiced, paid]) for the last `months` months. From the monthly totals
+    the pulls keep, never the records: as fast for 100,000 records as for ten."""
     starts = _month_starts(months, timezone.localdate())
     totals = (
-        PulledRecord.objects.filter(
+        MonthlyTotal.objects.filter(
             connection__company=company,
             data_type__in=["invoices", "payments"],
-            occurred_on__gte=starts[0],
+            month__gte=starts[0],
         )
-        .annotate(month=TruncMonth("occurred_on"))
         .values("data_type", "month")
         .annotate(total=Sum("amount"))
+        .order_by()
     )
     by_key = {(row["data_type"], row["month"]): row["total"] for row in totals}
     return [

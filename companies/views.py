@@ -222,11 +222,12 @@ def _get_connection(company_id: uuid.UUID, connection_id: uuid.UUID) -> DataConn
 
 
 def _lifecycle_response(request: HttpRequest, company: Company) -> HttpResponse:
-    """After an action: the lifecycle region for HTMX, the company page otherwise."""
+    """After an action: for HTMX, the lifecycle region, with the sync frequency and the
+    activity (which the action added to) out of band; the company page otherwise."""
     if request.htmx:
         company = _get_company(company.id)
         context = {"company": company, **_lifecycle_context(company)}
-        return render(request, "companies/detail.html#lifecycle", context)
+        return render(request, "companies/detail.html#after-action", context)
     return redirect("companies:detail", company_id=company.id)
 
 

@@ -1,9 +1,10 @@
 """Running a pull, in a task worker.
 
 The worker fetches every data type of one connection from its platform's adapter, page by
-page, and upserts the records, so a repeated pull updates and never duplicates. Each page is
-stored in its own transaction after locking the pull's row: a pull that was cancelled, or
-whose company was deleted meanwhile, stops cleanly at the next page.
+page, and upserts the records, so a repeated pull updates and never duplicates; the monthly
+totals the company page charts change in the same transaction (companies.pulls.totals). Each
+page is stored in its own transaction after locking the pull's row: a pull that was
+cancelled, or whose company was deleted meanwhile, stops cleanly at the next page.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from companies.models import DataConnection, DataPull, PulledRecord
 from companies.platforms import get_platform
 from companies.platforms.sandbox import PAGE_SIZE, AccessRevoked, PlatformUnavailable, RateLimited
 from companies.platforms.sandbox_data import DATA_TYPES
+from companies.pulls import totals
 from companies.pulls.lifecycle import Status, end, finish, not_linked_message
 from companies.pulls.serializers import pull_json
 from companies.services import (
@@ -75,7 +77,9 @@ def _store_page(pull_id: uuid.UUID, connection: DataConnection, data_type: str, 
         status = DataConnection.objects.filter(pk=connection.pk).values_list("status", flat=True)
         if status.first() != DataConnection.Status.LINKED:
             raise _Stop(not_linked_message(connection))
-        PulledRecord.objects.bulk_create(
+        totals.records_store(
+            connection,
+            data_type,
             [
                 PulledRecord(
                     connection=connection,
@@ -89,9 +93,6 @@ def _store_page(pull_id: uuid.UUID, connection: DataConnection, data_type: str, 
                 )
                 for record in records
             ],
-            update_conflicts=True,
-            unique_fields=["connection", "data_type", "external_id"],
-            update_fields=["display_name", "occurred_on", "amount", "payload", "pulled_at"],
         )
         DataPull.objects.filter(pk=pull_id).update(records_done=done, heartbeat=now)
 

@@ -380,14 +380,17 @@ def endpoints_for_table() -> QuerySet[Endpoint]:
 def events_about_company(*, company_id: uuid.UUID, limit: int = 20) -> list[Event]:
     """The company's latest events, each with how many of its deliveries succeeded, failed
     or wait, for its activity log."""
+    # The latest events first, then their deliveries counted: counting before the LIMIT
+    # would count every event the company ever had.
+    latest = Event.objects.filter(company_id=company_id).order_by("-created", "-id")[:limit]
     return list(
-        Event.objects.filter(company_id=company_id)
+        Event.objects.filter(pk__in=latest.values("pk"))
         .annotate(
             sent=Count("deliveries", filter=Q(deliveries__status=Status.SUCCEEDED)),
             failed=Count("deliveries", filter=Q(deliveries__status=Status.FAILED)),
             waiting=Count("deliveries", filter=Q(deliveries__status=Status.PENDING)),
         )
-        .order_by("-created", "-id")[:limit]
+        .order_by("-created", "-id")
     )
 
 

@@ -46,3 +46,26 @@ def test_progress_reaches_complete_then_invoices_can_be_browsed(login, manager):
     expect(page.locator("#records tbody tr")).to_have_count(1)
     page.get_by_role("link", name="INV-000042").click()
     expect(page.locator("pre.payload")).to_contain_text('"invoiceNumber": "000042"')
+
+
+def test_a_behaviour_chosen_just_before_pull_data_is_the_one_used(login, manager):
+    """The sandbox select saves on change, and Pull data waits for it (hx-sync): no Set step,
+    and never the old behaviour. The failed pull then says what to try."""
+    company = services.company_create(name="Platypus Properties")
+    connection = DataConnection.objects.create(
+        company=company, platform="xero", source_type="Accounting", status="Linked"
+    )
+    page = login(manager, f"/companies/{company.id}/")
+    sandbox = page.get_by_role("group", name="Sandbox controls for Xero")
+    expect(sandbox.get_by_role("button", name="Set")).to_be_hidden()
+    sandbox.get_by_label("Sandbox behaviour").select_option("server_error")
+    page.get_by_role("button", name="Pull data").click()
+    pulls = page.locator("#pulls")
+    expect(pulls.locator(".badge")).to_have_text("Queued")
+    connection.refresh_from_db()
+    assert connection.sandbox_scenario == "server_error"
+
+    run_worker()
+
+    expect(pulls.locator(".badge")).to_have_text("FetchError", timeout=10_000)
+    expect(pulls).to_contain_text("choose Normal under Sandbox controls, then pull again")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from companies import services
+from companies.models import DataConnection, DataPull
 from tests.support import page_of
 
 
@@ -137,7 +138,85 @@ class TestUnknownCompany:
         assert manager_client.get(f"/companies/{company.id}/").status_code == 404
 
 
-def test_a_deauthorized_connection_says_how_to_re_link(manager_client, company, make_connection):
-    make_connection(company, status="Deauthorized")
-    page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
-    assert "Send the company’s people the Link URL above to re-link it." in page
+RE_LINK = '<a href="#link">Send the company’s people the Link URL to re-link</a>'
+
+
+class TestWhatToDoNext:
+    def test_a_deauthorized_connection_says_to_send_the_link_url(
+        self, manager_client, company, make_connection
+    ):
+        make_connection(company, status="Deauthorized")
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert f"{RE_LINK} it." in page
+        assert '<section id="link" class="card"' in page  # where the link leads
+
+    def test_a_connection_whose_last_sync_failed_says_what_to_try(
+        self, manager_client, company, make_connection
+    ):
+        connection = make_connection(company)
+        DataConnection.objects.filter(pk=connection.pk).update(last_pull_status="FetchError")
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert "Last sync failed (FetchError)" in page
+        assert f"Try Pull data again in a few minutes. {RE_LINK} it if it keeps failing." in page
+
+    def test_a_healthy_connection_says_nothing_of_the_sort(
+        self, manager_client, company, make_connection
+    ):
+        make_connection(company)
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert "to re-link" not in page
+
+    def test_a_failed_pull_says_what_to_try(self, manager_client, company, make_connection):
+        connection = make_connection(company)
+        DataPull.objects.create(company=company, connection=connection, status="FetchError")
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert "Try Pull data again in a few minutes; the records already pulled are kept." in page
+
+        DataConnection.objects.filter(pk=connection.pk).update(sandbox_scenario="server_error")
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert (
+            "Its sandbox behaviour is “Server errors”: choose Normal under Sandbox controls,"
+            " then pull again." in page
+        )
+
+    def test_a_pull_refused_access_says_to_re_link(self, manager_client, company, make_connection):
+        connection = make_connection(company, status="Deauthorized")
+        DataPull.objects.create(company=company, connection=connection, status="AuthError")
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        assert f"The platform refused access. {RE_LINK}, then pull again." in page
+
+
+class TestOrder:
+    def test_summary_link_connections_data_payroll_activity_then_danger(
+        self, manager_client, company, make_connection
+    ):
+        make_connection(company)
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        landmarks = [
+            'id="company-name"',
+            'id="link-heading"',
+            'id="connections-heading"',
+            'id="pulls-heading"',
+            'id="chart-heading"',
+            'id="sync-heading"',
+            'id="payroll-heading"',
+            'id="activity-heading"',
+            'id="delete-heading"',
+        ]
+        positions = [page.index(landmark) for landmark in landmarks]
+        assert positions == sorted(positions)
+
+    def test_sandbox_controls_are_grouped_apart_from_real_actions(
+        self, manager_client, company, make_connection
+    ):
+        connection = make_connection(company)
+        page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
+        row = page[page.index(f'id="connection-{connection.id}"') :]
+        row = row[: row.index("</tr>")]
+        sandbox = row[row.index('<fieldset class="connection-sandbox">') :]
+        sandbox = sandbox[: sandbox.index("</fieldset>")]
+        assert "Sandbox controls" in sandbox
+        assert "Sandbox behaviour" in sandbox and "Revoke at platform" in sandbox
+        real = row.replace(sandbox, "")
+        assert "Pull data" in real and "Unlink" in real and "Delete connection" in real
+        assert "Revoke at platform" not in real and "sandbox_scenario" not in real

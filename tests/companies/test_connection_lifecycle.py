@@ -98,6 +98,24 @@ class TestCompanyPage:
         new_url = re.search(r'id="link-url">([^<]+)<', body).group(1)
         assert end_user.get(path_of(new_url)).status_code == 200
 
+    def test_an_htmx_action_also_redraws_the_activity_and_sync_out_of_band(
+        self, manager_client, company, htmx_headers
+    ):
+        response = manager_client.post(
+            f"/companies/{company.id}/link-url/renew/", headers=htmx_headers
+        )
+        body = fragment_of(response, "lifecycle")
+        activity = body[body.index('<section id="activity"') :]
+        assert activity.startswith(
+            '<section id="activity" class="card" aria-labelledby="activity-heading"'
+            ' hx-swap-oob="true">'
+        )
+        assert "Issued a new Link URL." in activity  # the entry the action added
+        assert (
+            '<section id="sync" class="card" aria-labelledby="sync-heading" hx-swap-oob="true">'
+            in body
+        )
+
     def test_the_link_url_shown_works_however_old_the_company(
         self, manager_client, company, end_user
     ):
