@@ -99,17 +99,6 @@ class PayrollAccount(models.Model):
             return None
         return {"type": self.mfa_type, "source": self.mfa_source}
 
-    @property
-    def badge_class(self) -> str:
-        """The portal's status badge colours, shared with data connections."""
-        return {
-            self.Status.CONNECTED: "status-linked",
-            self.Status.PENDING: "status-pendingauth",
-            self.Status.MFA_REQUIRED: "status-pendingauth",
-            self.Status.INVALID_CREDENTIALS: "status-deauthorized",
-            self.Status.DISCONNECTED: "status-unlinked",
-        }.get(self.status, "status-unlinked")
-
     def set_password(self, password: Secret | None) -> None:
         self.password_ciphertext = crypto.encrypt(password) if password else ""
 

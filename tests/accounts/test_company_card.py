@@ -18,7 +18,7 @@ class TestCompanyCard:
         assert '<h2 id="payroll-heading">Payroll accounts</h2>' in html
         assert f'<a href="/accounts/{account.account_id}/">QuickBooks Payroll</a>' in html
         assert "john.smith@company.com" in html
-        assert '<span class="badge status-linked">CONNECTED</span>' in html
+        assert '<span class="badge tone-ok" title="API status: CONNECTED">Linked</span>' in html
         assert "other@x" not in html
         assert "Add payroll account" not in html  # a viewer
 

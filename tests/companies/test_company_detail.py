@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from companies import services
 from companies.models import DataConnection, DataPull
+from portal import statuses
 from tests.support import page_of
 
 
@@ -24,7 +25,7 @@ class TestCompanyDetail:
         assert f'data-copy="{company.id}"' in page
         assert "Platypuses are venomous mammals" in page
         assert timezone.localtime(company.created).strftime("%-d %b %Y, %H:%M") in page
-        assert f'<time datetime="{timezone.localtime(company.created).isoformat()}"' in page
+        assert f'datetime="{timezone.localtime(company.created).isoformat()}"' in page
         assert "No connections yet." in page
         assert '<a href="/companies/">Companies</a>' in page
 
@@ -44,7 +45,9 @@ class TestCompanyDetail:
             ("FreeAgent", "Unlinked"),
         ]:
             assert f"<td>{platform}<br>" in page
-            assert f'<span class="badge status-{status.lower()}">{status}</span>' in page
+            words = statuses.words(status)
+            assert f'title="API status: {status}">{words}</span>' in page
+            assert f'<code class="status-code">{status}</code>' in page or words == status
         assert timezone.localtime(synced).strftime("%-d %b %Y, %H:%M") in page
         assert "Never" in page
 
@@ -156,7 +159,7 @@ class TestWhatToDoNext:
         connection = make_connection(company)
         DataConnection.objects.filter(pk=connection.pk).update(last_pull_status="FetchError")
         page = page_of(manager_client.get(f"/companies/{company.id}/"), company.name)
-        assert "Last sync failed (FetchError)" in page
+        assert "Last sync failed: the platform had an error" in page
         assert f"Try Pull data again in a few minutes. {RE_LINK} it if it keeps failing." in page
 
     def test_a_healthy_connection_says_nothing_of_the_sort(

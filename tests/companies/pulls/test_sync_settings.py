@@ -61,7 +61,7 @@ class TestCompanyPage:
         assert '<option value="" selected>As the default (daily)</option>' in page
         assert "Next sync" in page
         assert f"{timezone.localtime(now + 23 * HOUR):%-d %b %Y, %H:%M}" in page
-        assert "Last sync failed (FetchError)" in page
+        assert "Last sync failed: the platform had an error" in page
 
     def test_a_manager_sets_the_companys_own_frequency(self, manager_client, htmx_headers, company):
         url = f"/companies/{company.id}/sync/"
