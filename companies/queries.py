@@ -116,6 +116,33 @@ def companies_for_table(
     return companies.order_by(*COMPANY_ORDERINGS[ordering])
 
 
+# The connection columns the API shows (companies.serializers.connection_to_dict).
+API_CONNECTION_FIELDS = [
+    "id",
+    "company_id",
+    "platform",
+    "source_type",
+    "status",
+    "created",
+    "last_sync",
+    "error_status_code",
+    "error_message",
+    "errored_at",
+]
+
+
+def companies_for_api(*, query: str = "", ordering: str = DEFAULT_COMPANY_ORDERING):
+    """The API's list: the table's companies, each with its connections as a plain list
+    (`api_connections`) of the columns the API shows. A page of a hundred companies and their
+    connections costs the same two queries as the table's, with less to read and convert."""
+    connections = DataConnection.objects.only(*API_CONNECTION_FIELDS).order_by("platform")
+    return (
+        companies_for_table(query=query, ordering=ordering)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("connections", queryset=connections, to_attr="api_connections"))
+    )
+
+
 # A name search matching fewer than this share of the companies (by PostgreSQL's estimates)
 # reads its matches through the trigram index.
 RARE_SHARE = 1 / 200

@@ -97,6 +97,15 @@ class Page(Schema, Generic[T]):
     links: PageLinks = Field(alias="_links")
 
 
+def constructed_page(schema: type[Page], page: dict) -> Page:
+    """A page from `paginate` whose items are already instances of the item schema, built
+    without validation (`model_construct`): django-ninja sends an instance of the response
+    schema as it is, where it would validate every field of every item of a dict again. Only
+    for items made from the database by the API's own serializers."""
+    links = {name: Link.model_construct(**link) for name, link in page["links"].items()}
+    return schema.model_construct(**{**page, "links": PageLinks.model_construct(**links)})
+
+
 class TealPage(Page[T], Generic[T]):
     """The same page in Teal's snake_case, for payroll accounts."""
 
