@@ -6,7 +6,8 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -84,9 +85,15 @@ def companies_for_table(
     query = normalize_search(query)
     rare = False
     company_id = parse_uuid(query)
-    if company_id and Company.objects.filter(pk=company_id).exists():
-        # A pasted id finds its company through the primary key; `name LIKE … OR id = …`
-        # can use neither index and read the whole table.
+    if company_id and connections[companies.db].vendor == "postgresql":
+        # A pasted id finds its company through the primary key, and names only if no company
+        # has that id. One query: PostgreSQL reads the primary key and the trigram index (a
+        # bitmap of each) and checks once whether the id is taken, where a separate EXISTS
+        # cost the id search one more round trip than admin's.
+        taken = Exists(Company.objects.filter(pk=company_id))
+        companies = companies.filter(Q(pk=company_id) | (Q(name__icontains=query) & ~taken))
+    elif company_id and Company.objects.filter(pk=company_id).exists():
+        # Elsewhere `name LIKE … OR id = …` can use no index and reads the whole table.
         companies = companies.filter(pk=company_id)
     elif query:
         companies = companies.filter(name__icontains=query)
