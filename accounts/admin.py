@@ -8,17 +8,14 @@ from accounts import services
 from accounts.models import PayrollAccount
 from companies.activity import Actor
 from companies.services import CompanyGone
-from portal.counts import EstimatedCountPaginator
+from portal.admin_lists import LargeTableAdmin
 
 
 @admin.register(PayrollAccount)
-class PayrollAccountAdmin(admin.ModelAdmin):
+class PayrollAccountAdmin(LargeTableAdmin):
     """Read-only apart from the actions: accounts are created through the API, the portal or
     Link (which take the password), and every change goes through the services. No field
     here holds the password, not even its ciphertext."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     list_display = [
         "account_id",

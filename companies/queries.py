@@ -97,7 +97,7 @@ def companies_for_table(
         companies = companies.filter(pk=company_id)
     elif query:
         companies = companies.filter(name__icontains=query)
-        rare = _is_rare(companies)
+        rare = is_rare_search(companies)
     if status in DataConnection.Status.values:
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
@@ -115,12 +115,15 @@ def companies_for_table(
         ordering = DEFAULT_COMPANY_ORDERING
     if ordering in ("name", "-name"):
         companies = companies.annotate(sort_name=Lower("name"))
-    if rare:
-        # Few matches: PostgreSQL would walk the ordering's index expecting to meet them
-        # soon, reading much of the table. Sort keys the index cannot give make it fetch the
-        # matches by the trigram index and sort those instead.
-        return companies.order_by(*(_unindexed(key) for key in COMPANY_ORDERINGS[ordering]))
-    return companies.order_by(*COMPANY_ORDERINGS[ordering])
+    companies = companies.order_by(*COMPANY_ORDERINGS[ordering])
+    return sorted_after_reading(companies) if rare else companies
+
+
+def sorted_after_reading(companies: QuerySet[Company]) -> QuerySet[Company]:
+    """The same order by sort keys no index gives. For a name search with few matches:
+    PostgreSQL would walk the ordering's index expecting to meet them soon, reading much of
+    the table; this makes it fetch the matches by the trigram index and sort those instead."""
+    return companies.order_by(*(_unindexed(key) for key in companies.query.order_by))
 
 
 # The connection columns the API shows (companies.serializers.connection_to_dict).
@@ -155,7 +158,7 @@ def companies_for_api(*, query: str = "", ordering: str = DEFAULT_COMPANY_ORDERI
 RARE_SHARE = 1 / 200
 
 
-def _is_rare(matches: QuerySet[Company]) -> bool:
+def is_rare_search(matches: QuerySet[Company]) -> bool:
     found = estimate(matches)
     if found is None:
         return False

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from portal.admin_lists import LargeTableAdmin
 from portal.webhooks.models import Delivery, Endpoint, Event
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(LargeTableAdmin):
     list_display = ["url", "description", "enabled", "failing_since", "created"]
     list_filter = ["enabled"]
     search_fields = ["url", "description"]
@@ -14,7 +15,7 @@ class EndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(LargeTableAdmin):
     list_display = ["type", "company_id", "created"]
     list_filter = ["type"]
     search_fields = ["=id", "=company_id"]
@@ -22,7 +23,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(LargeTableAdmin):
     list_display = ["event", "endpoint", "status", "attempts", "response_status", "created"]
     list_filter = ["status"]
     list_select_related = ["event", "endpoint"]
