@@ -19,7 +19,7 @@ from companies.models import (
 )
 from companies.platforms import SourceType, all_platforms
 from companies.platforms.sandbox_data import DATA_TYPES
-from portal.admin_lists import LargeTableAdmin
+from portal.admin_lists import ChoicesFilter, LargeTableAdmin
 
 
 class ConnectionStatusFilter(admin.SimpleListFilter):
@@ -36,22 +36,6 @@ class ConnectionStatusFilter(admin.SimpleListFilter):
             # with 100,000 companies; the IN list is built once.
             with_status = DataConnection.objects.filter(status=self.value())
             return queryset.filter(pk__in=with_status.values("company_id"))
-        return queryset
-
-
-class ChoicesFilter(admin.SimpleListFilter):
-    """A filter whose choices are known without asking the database: Django's filter for a
-    plain field reads `SELECT DISTINCT` over the whole table on every page."""
-
-    def choices_list(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
-
-    def lookups(self, request, model_admin):
-        return self.choices_list()
-
-    def queryset(self, request, queryset):
-        if self.value() in dict(self.choices_list()):
-            return queryset.filter(**{self.parameter_name: self.value()})
         return queryset
 
 

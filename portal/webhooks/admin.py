@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from portal.admin_lists import LargeTableAdmin
+from portal.admin_lists import ChoicesFilter, LargeTableAdmin
+from portal.webhooks.events import TEST_TYPE, TYPES
 from portal.webhooks.models import Delivery, Endpoint, Event
 
 
@@ -14,10 +15,18 @@ class EndpointAdmin(LargeTableAdmin):
     readonly_fields = ["id", "created", "failing_since", "disabled_reason"]
 
 
+class EventTypeFilter(ChoicesFilter):
+    title = "type"
+    parameter_name = "type"
+
+    def choices_list(self):
+        return [(event_type, event_type) for event_type in [*TYPES, TEST_TYPE]]
+
+
 @admin.register(Event)
 class EventAdmin(LargeTableAdmin):
     list_display = ["type", "company_id", "created"]
-    list_filter = ["type"]
+    list_filter = [EventTypeFilter]
     search_fields = ["=id", "=company_id"]
     readonly_fields = ["id", "type", "company_id", "data", "created"]
 
