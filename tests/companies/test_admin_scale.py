@@ -97,5 +97,5 @@ def test_each_row_has_its_action_checkbox(admin_client, companies):
 )
 def test_event_and_provider_filters_need_no_distinct_scan(admin_client, url, column):
     page, sql = queries_of(admin_client, url)
-    assert not [q for q in sql if "DISTINCT" in q and column in q]
+    assert not [q for q in sql if column in q.split(" FROM ")[0] and "DISTINCT" in q]
     assert "company.deleted" in page or "Gusto" in page  # offered without reading the table
