@@ -6,19 +6,25 @@ from django.contrib import admin, messages
 
 from accounts import services
 from accounts.models import PayrollAccount
+from accounts.providers import provider_choices
 from companies.activity import Actor
 from companies.services import CompanyGone
-from portal.counts import EstimatedCountPaginator
+from portal.admin_lists import ChoicesFilter, LargeTableAdmin
+
+
+class ProviderFilter(ChoicesFilter):
+    title = "payroll provider"
+    parameter_name = "payroll_provider"
+
+    def choices_list(self):
+        return provider_choices()
 
 
 @admin.register(PayrollAccount)
-class PayrollAccountAdmin(admin.ModelAdmin):
+class PayrollAccountAdmin(LargeTableAdmin):
     """Read-only apart from the actions: accounts are created through the API, the portal or
     Link (which take the password), and every change goes through the services. No field
     here holds the password, not even its ciphertext."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     list_display = [
         "account_id",
@@ -29,7 +35,7 @@ class PayrollAccountAdmin(admin.ModelAdmin):
         "created_at",
         "latest_pay_date",
     ]
-    list_filter = ["status", "payroll_provider", "mfa_enabled", "created_at"]
+    list_filter = ["status", ProviderFilter, "mfa_enabled", "created_at"]
     list_select_related = ["company"]
     search_fields = ["user_name", "company__name", "=account_id"]
     search_help_text = "Search by user name or company name, or paste an account id."

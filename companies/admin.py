@@ -4,6 +4,7 @@ import contextlib
 import unicodedata
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 
 from companies import queries, services
 from companies.activity import Actor
@@ -19,7 +20,7 @@ from companies.models import (
 from companies.platforms import SourceType, all_platforms
 from companies.platforms.sandbox_data import DATA_TYPES
 from companies.pulls import totals
-from portal.counts import EstimatedCountPaginator
+from portal.admin_lists import ChoicesFilter, LargeTableAdmin
 
 
 class ConnectionStatusFilter(admin.SimpleListFilter):
@@ -36,22 +37,6 @@ class ConnectionStatusFilter(admin.SimpleListFilter):
             # with 100,000 companies; the IN list is built once.
             with_status = DataConnection.objects.filter(status=self.value())
             return queryset.filter(pk__in=with_status.values("company_id"))
-        return queryset
-
-
-class ChoicesFilter(admin.SimpleListFilter):
-    """A filter whose choices are known without asking the database: Django's filter for a
-    plain field reads `SELECT DISTINCT` over the whole table on every page."""
-
-    def choices_list(self) -> list[tuple[str, str]]:
-        raise NotImplementedError
-
-    def lookups(self, request, model_admin):
-        return self.choices_list()
-
-    def queryset(self, request, queryset):
-        if self.value() in dict(self.choices_list()):
-            return queryset.filter(**{self.parameter_name: self.value()})
         return queryset
 
 
@@ -79,6 +64,16 @@ class DataTypeFilter(ChoicesFilter):
         return list(DATA_TYPES.items())
 
 
+class CompanyChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        companies = super().get_queryset(request, exclude_parameters)
+        # A name that few companies have: read the matches by the trigram index, then sort.
+        searched = self.query and not queries.parse_uuid(self.query)
+        if searched and queries.is_rare_search(companies):
+            return queries.sorted_after_reading(companies)
+        return companies
+
+
 class DataConnectionInline(admin.TabularInline):
     """Connections are made through Link and changed on the company page (or below, through
     actions that call the services); here they are shown, not edited."""
@@ -94,7 +89,7 @@ class DataConnectionInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(LargeTableAdmin):
     form = CompanyAdminForm
     list_display = ["name", "id", "created", "connection_count"]
     search_fields = ["name"]
@@ -104,14 +99,14 @@ class CompanyAdmin(admin.ModelAdmin):
     fields = ["id", "name", "description", "created", "created_by", "created_by_api_key"]
     inlines = [DataConnectionInline]
 
-    # A million companies: the count is PostgreSQL's estimate (portal.counts), and the
-    # connections of the page's rows are one prefetch query, not a subquery per company
-    # (which the ordering by it also ran over every company).
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
+    # A million companies: the connections of the page's rows are one prefetch query, not a
+    # subquery per company (which the ordering by it also ran over every company).
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("connections")
+
+    def get_changelist(self, request, **kwargs):
+        return CompanyChangeList
 
     @admin.display(description="connections")
     def connection_count(self, obj: Company) -> int:
@@ -155,11 +150,8 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataConnection)
-class DataConnectionAdmin(admin.ModelAdmin):
+class DataConnectionAdmin(LargeTableAdmin):
     """Read-only but for the services' own changes: unlink and delete, which are logged."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     list_display = ["id", "company", "platform", "status", "created", "last_sync"]
     # Newest first, read backwards from the (created, id) index: the model's oldest-first
@@ -210,7 +202,7 @@ class DataConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LinkSettings)
-class LinkSettingsAdmin(admin.ModelAdmin):
+class LinkSettingsAdmin(LargeTableAdmin):
     """The one row of Settings > Auth flow > Link; the portal page has the live preview."""
 
     list_display = ["__str__", "display_name", "redirect_url_template", "link_lifetime_days"]
@@ -222,11 +214,8 @@ class LinkSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(LargeTableAdmin):
     """Records of what happened: readable in admin, changed only by the application."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,19 +12,27 @@ from ninja.errors import HttpError
 
 from companies import queries, services
 from companies.activity import Actor
-from companies.link.tokens import LinkUrl, issue_link_url
-from companies.models import DESCRIPTION_MAX_LENGTH, Company, DataConnection, LinkSettings
+from companies.link.tokens import LinkUrl, LinkUrlIssuer, issue_link_url
+from companies.models import DESCRIPTION_MAX_LENGTH, Company, DataConnection
 from companies.platforms import all_platforms, get_platform
 from companies.serializers import (
     CompanyOut,
     ConnectionOut,
+    company_out,
     company_to_dict,
     connection_to_dict,
 )
 from companies.validators import NAME_MAX_LENGTH, NAME_PUNCTUATION
 from portal.apikit import idempotency
 from portal.apikit.idempotency import idempotent
-from portal.apikit.pagination import MAX_PAGE, MAX_PAGE_SIZE, Page, PageParams, paginate
+from portal.apikit.pagination import (
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    Page,
+    PageParams,
+    constructed_page,
+    paginate,
+)
 from portal.apikit.schemas import ERRORS, ErrorOut, StrictSchema
 
 router = Router(tags=["Companies"])
@@ -145,23 +153,31 @@ def create_company(request: HttpRequest, response: HttpResponse, payload: Compan
 
 @router.get("", response={200: Page[CompanyOut], **ERRORS}, summary="List companies", by_alias=True)
 def list_companies(request: HttpRequest, response: HttpResponse, params: Query[CompanyListParams]):
-    companies = queries.companies_for_table(query=params.query, ordering=params.orderBy)
-    link_settings = LinkSettings.load()
+    companies = queries.companies_for_api(query=params.query, ordering=params.orderBy)
+    # Every URL of the page is issued as of the same moment: one signature per company.
+    issuer = LinkUrlIssuer()
+    issued: list[LinkUrl] = []
 
-    def to_dict(company: Company) -> dict:
-        link_url = issue_link_url(company, link_settings)
-        _say_when_it_expires(response, link_url)
-        return company_to_dict(company, link_url)
+    def to_out(company: Company) -> CompanyOut:
+        issued.append(issuer.issue(company))
+        return company_out(company, issued[-1], company.api_connections)
 
-    return paginate(
+    page = paginate(
         request,
         companies,
-        to_dict,
+        to_out,
         page=params.page,
         page_size=params.pageSize,
         keyset=queries.company_keyset(params.orderBy),
         cursor=params.cursor,
     )
+    if issued:
+        _say_when_it_expires(response, max(issued, key=_expiry))
+    return constructed_page(Page[CompanyOut], page)
+
+
+def _expiry(link_url: LinkUrl) -> datetime:
+    return link_url.expires_at or datetime.min.replace(tzinfo=UTC)
 
 
 @router.get("/{companyId}", response={200: CompanyOut, **ERRORS}, summary="Get a company")

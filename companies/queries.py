@@ -6,7 +6,8 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
@@ -84,13 +85,19 @@ def companies_for_table(
     query = normalize_search(query)
     rare = False
     company_id = parse_uuid(query)
-    if company_id and Company.objects.filter(pk=company_id).exists():
-        # A pasted id finds its company through the primary key; `name LIKE … OR id = …`
-        # can use neither index and read the whole table.
+    if company_id and connections[companies.db].vendor == "postgresql":
+        # A pasted id finds its company through the primary key, and names only if no company
+        # has that id. One query: PostgreSQL reads the primary key and the trigram index (a
+        # bitmap of each) and checks once whether the id is taken, where a separate EXISTS
+        # cost the id search one more round trip than admin's.
+        taken = Exists(Company.objects.filter(pk=company_id))
+        companies = companies.filter(Q(pk=company_id) | (Q(name__icontains=query) & ~taken))
+    elif company_id and Company.objects.filter(pk=company_id).exists():
+        # Elsewhere `name LIKE … OR id = …` can use no index and reads the whole table.
         companies = companies.filter(pk=company_id)
     elif query:
         companies = companies.filter(name__icontains=query)
-        rare = _is_rare(companies)
+        rare = is_rare_search(companies)
     if status in DataConnection.Status.values:
         # `IN (subquery)`: built once, where SQLite may run a correlated EXISTS per company.
         with_status = DataConnection.objects.filter(status=status).values("company_id")
@@ -108,12 +115,42 @@ def companies_for_table(
         ordering = DEFAULT_COMPANY_ORDERING
     if ordering in ("name", "-name"):
         companies = companies.annotate(sort_name=Lower("name"))
-    if rare:
-        # Few matches: PostgreSQL would walk the ordering's index expecting to meet them
-        # soon, reading much of the table. Sort keys the index cannot give make it fetch the
-        # matches by the trigram index and sort those instead.
-        return companies.order_by(*(_unindexed(key) for key in COMPANY_ORDERINGS[ordering]))
-    return companies.order_by(*COMPANY_ORDERINGS[ordering])
+    companies = companies.order_by(*COMPANY_ORDERINGS[ordering])
+    return sorted_after_reading(companies) if rare else companies
+
+
+def sorted_after_reading(companies: QuerySet[Company]) -> QuerySet[Company]:
+    """The same order by sort keys no index gives. For a name search with few matches:
+    PostgreSQL would walk the ordering's index expecting to meet them soon, reading much of
+    the table; this makes it fetch the matches by the trigram index and sort those instead."""
+    return companies.order_by(*(_unindexed(key) for key in companies.query.order_by))
+
+
+# The connection columns the API shows (companies.serializers.connection_to_dict).
+API_CONNECTION_FIELDS = [
+    "id",
+    "company_id",
+    "platform",
+    "source_type",
+    "status",
+    "created",
+    "last_sync",
+    "error_status_code",
+    "error_message",
+    "errored_at",
+]
+
+
+def companies_for_api(*, query: str = "", ordering: str = DEFAULT_COMPANY_ORDERING):
+    """The API's list: the table's companies, each with its connections as a plain list
+    (`api_connections`) of the columns the API shows. A page of a hundred companies and their
+    connections costs the same two queries as the table's, with less to read and convert."""
+    connections = DataConnection.objects.only(*API_CONNECTION_FIELDS).order_by("platform")
+    return (
+        companies_for_table(query=query, ordering=ordering)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("connections", queryset=connections, to_attr="api_connections"))
+    )
 
 
 # A name search matching fewer than this share of the companies (by PostgreSQL's estimates)
@@ -121,7 +158,7 @@ def companies_for_table(
 RARE_SHARE = 1 / 200
 
 
-def _is_rare(matches: QuerySet[Company]) -> bool:
+def is_rare_search(matches: QuerySet[Company]) -> bool:
     found = estimate(matches)
     if found is None:
         return False

@@ -1,17 +1,14 @@
 from django.contrib import admin
 
 from portal import services
-from portal.counts import EstimatedCountPaginator
+from portal.admin_lists import LargeTableAdmin
 from portal.models import ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(LargeTableAdmin):
     """Keys are created in Settings > API keys, where the key is shown once; admin never
     shows a secret (only the digest is stored, and it is not displayed either)."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
 
     list_display = ["name", "prefix", "created", "created_by", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at", "created"]

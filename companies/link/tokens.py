@@ -13,6 +13,10 @@ Codat's), the company keeps one URL, issued at `link_issued_at`, until it is rev
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +25,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from companies.models import Company, LinkSettings
 
@@ -42,8 +47,23 @@ def _signer() -> signing.Signer:
     return signing.Signer(salt=_SIGNER_SALT)
 
 
+@functools.lru_cache(maxsize=4)
+def _signing_key(secret: str | bytes) -> bytes:
+    """The HMAC key Django's Signer derives from the secret on every call (`salted_hmac`),
+    derived once per secret."""
+    return hashlib.sha256(force_bytes(_SIGNER_SALT + "signer") + force_bytes(secret)).digest()
+
+
+def _sign(value: str) -> str:
+    """`signing.Signer(salt=_SIGNER_SALT).sign(value)`, byte for byte, at a fraction of its
+    cost: an API page signs a hundred URLs. Checking a token stays with the Signer, which
+    also accepts the fallback keys."""
+    digest = hmac.digest(_signing_key(settings.SECRET_KEY), value.encode(), "sha256")
+    return f"{value}:{base64.urlsafe_b64encode(digest).rstrip(b'=').decode()}"
+
+
 def token_for(company: Company, issued: datetime) -> str:
-    return _signer().sign(f"{company.id.hex}.{company.link_version}.{int(issued.timestamp())}")
+    return _sign(f"{company.id.hex}.{company.link_version}.{int(issued.timestamp())}")
 
 
 @dataclass(frozen=True)
@@ -52,19 +72,40 @@ class LinkUrl:
     expires_at: datetime | None  # None: it never expires (it can still be revoked)
 
 
+# Stands for the token while the URL's path is reversed once; a token's characters (hex,
+# digits, `.`, `:` and base64's URL-safe alphabet) are all left as they are by `reverse`.
+_TOKEN_PLACEHOLDER = "TOKEN"  # noqa: S105 (not a secret)
+
+
+class LinkUrlIssuer:
+    """Issues Link URLs for any number of companies as of one moment: the Link settings, the
+    clock and the URL around the token are read once, so a page of a hundred companies costs
+    a hundred signatures and nothing more."""
+
+    def __init__(self, link_settings: LinkSettings | None = None) -> None:
+        self.lifetime = (link_settings or LinkSettings.load()).link_lifetime
+        self.now = timezone.now()
+        path = reverse("link:start", kwargs={"token": _TOKEN_PLACEHOLDER})
+        before, after = path.split(_TOKEN_PLACEHOLDER)
+        self.before = f"{settings.PUBLIC_BASE_URL}{before}"
+        self.after = after
+
+    def issue(self, company: Company) -> LinkUrl:
+        """The company's Link URL as of now, and when it stops working."""
+        if self.lifetime is None:
+            issued = company.link_issued_at
+        else:
+            # Never before the company's current URL was issued (a clock a second behind).
+            issued = max(self.now, company.link_issued_at)
+        issued = issued.replace(microsecond=0)
+        url = f"{self.before}{token_for(company, issued)}{self.after}"
+        expires_at = issued + self.lifetime if self.lifetime is not None else None
+        return LinkUrl(url=url, expires_at=expires_at)
+
+
 def issue_link_url(company: Company, link_settings: LinkSettings | None = None) -> LinkUrl:
     """The company's Link URL as of now, and when it stops working."""
-    link_settings = link_settings or LinkSettings.load()
-    lifetime = link_settings.link_lifetime
-    if lifetime is None:
-        issued = company.link_issued_at
-    else:
-        # Never before the company's current URL was issued (a clock a second behind).
-        issued = max(timezone.now(), company.link_issued_at)
-    issued = issued.replace(microsecond=0)
-    path = reverse("link:start", kwargs={"token": token_for(company, issued)})
-    url = f"{settings.PUBLIC_BASE_URL}{path}"
-    return LinkUrl(url=url, expires_at=issued + lifetime if lifetime is not None else None)
+    return LinkUrlIssuer(link_settings).issue(company)
 
 
 def link_url_for(company: Company, link_settings: LinkSettings | None = None) -> str:

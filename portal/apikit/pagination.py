@@ -19,7 +19,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
 
-from portal.counts import count, page_slice
+from portal.counts import Count, count, page_slice
 
 T = TypeVar("T")
 MAX_PAGE = 1_000_000
@@ -97,6 +97,15 @@ class Page(Schema, Generic[T]):
     links: PageLinks = Field(alias="_links")
 
 
+def constructed_page(schema: type[Page], page: dict) -> Page:
+    """A page from `paginate` whose items are already instances of the item schema, built
+    without validation (`model_construct`): django-ninja sends an instance of the response
+    schema as it is, where it would validate every field of every item of a dict again. Only
+    for items made from the database by the API's own serializers."""
+    links = {name: Link.model_construct(**link) for name, link in page["links"].items()}
+    return schema.model_construct(**{**page, "links": PageLinks.model_construct(**links)})
+
+
 class TealPage(Page[T], Generic[T]):
     """The same page in Teal's snake_case, for payroll accounts."""
 
@@ -123,7 +132,6 @@ def paginate(
     other query parameters. `totalResults` follows portal.counts: exact up to 10,000 rows,
     PostgreSQL's estimate above (a short page makes it exact); deep pages read the rows they
     skip from an index alone."""
-    counted = count(queryset)
     items = None
     if keyset and cursor:
         # A cursor this list did not give (edited, or from another orderBy) is not an error:
@@ -137,7 +145,9 @@ def paginate(
     start = (page - 1) * page_size
     if items is None:
         items = list(page_slice(queryset, start, start + page_size))
-    counted = counted.settle(start, len(items), page_size)
+    # A short page ends the list, so it is counted already (an id search, a rare name).
+    short = 0 < len(items) < page_size or (not items and start == 0)
+    counted = (Count(0) if short else count(queryset)).settle(start, len(items), page_size)
     total = counted.value
     params = {k: v for k, v in request.GET.items() if k not in ("page", page_size_param, "cursor")}
 

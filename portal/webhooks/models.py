@@ -105,6 +105,8 @@ class Delivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="webhooks_delivery_due"),
             models.Index(fields=["endpoint", "-created", "-id"], name="webhooks_delivery_newest"),
             models.Index(fields=["endpoint", "status", "-created"], name="webhooks_del_status"),
+            # Admin's changelist of every endpoint's deliveries, newest first.
+            models.Index(fields=["created", "id"], name="webhooks_delivery_created"),
         ]
 
     def __str__(self) -> str:

@@ -56,3 +56,46 @@ def test_connection_filters_need_no_distinct_scan(admin_client, companies):
 def test_record_filters_need_no_distinct_scan(admin_client, companies):
     _, sql = queries_of(admin_client, "/admin/companies/pulledrecord/?data_type=invoices")
     assert not [q for q in sql if "DISTINCT" in q]
+
+
+@pytest.mark.parametrize("order", ["", "1", "-1", "3", "-3"])
+def test_a_rare_name_lists_the_same_companies_in_the_same_order(admin_client, monkeypatch, order):
+    # Few matches (by PostgreSQL's estimates) are read by the trigram index and then sorted.
+    from companies import queries
+
+    for n in range(6):
+        services.company_create(name=f"{'Bravo' if n % 2 else 'alpha'} Lantern {n}")
+    services.company_create(name="Other Company")
+    url = f"/admin/companies/company/?q=lantern&o={order}"
+    usual, _ = queries_of(admin_client, url)
+    monkeypatch.setattr(
+        queries, "estimate", lambda queryset: 10 if "LIKE" in str(queryset.query) else 1_000_000
+    )
+    rare, sql = queries_of(admin_client, url)
+    rows = [line for line in usual.splitlines() if 'class="field-name"' in line]
+    assert len(rows) == 6
+    assert rows == [line for line in rare.splitlines() if 'class="field-name"' in line]
+    assert any("COALESCE" in q for q in sql)
+
+
+def test_each_row_has_its_action_checkbox(admin_client, companies):
+    page, _ = queries_of(admin_client, "/admin/companies/company/")
+    for company in companies:
+        assert (
+            f'<input type="checkbox" name="_selected_action" value="{company.pk}" '
+            f'class="action-select" aria-label="Select this object for an action - '
+            f'{company.name}">'
+        ) in page
+
+
+@pytest.mark.parametrize(
+    ("url", "column"),
+    [
+        ("/admin/webhooks/event/?type=company.created", '"type"'),
+        ("/admin/accounts/payrollaccount/?payroll_provider=gusto", '"payroll_provider"'),
+    ],
+)
+def test_event_and_provider_filters_need_no_distinct_scan(admin_client, url, column):
+    page, sql = queries_of(admin_client, url)
+    assert not [q for q in sql if column in q.split(" FROM ")[0] and "DISTINCT" in q]
+    assert "company.deleted" in page or "Gusto" in page  # offered without reading the table

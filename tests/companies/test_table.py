@@ -504,6 +504,13 @@ class TestLargeTables:
         r = manager_client.get("/companies/?q=lantern")
         assert summary(r).startswith("1 company matches")
 
+    def test_an_id_that_is_a_company_finds_only_that_company(self, manager_client):
+        named = make_company("Named 5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
+        Company.objects.create(id="5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21", name="Other")
+        r = manager_client.get("/companies/?q=5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
+        assert row_names(r) == ["Other"]
+        assert named.name not in r.content.decode()
+
     def test_an_id_that_is_no_company_searches_names(self, manager_client):
         company = make_company("Named 5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")
         r = manager_client.get("/companies/?q=5f0c3f4e-2b7d-4c55-9a38-0b4a1c1f9e21")

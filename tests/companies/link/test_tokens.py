@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from companies import services
@@ -96,6 +97,23 @@ class TestLinkUrl:
         services.link_url_renew(company=company, actor=Actor.staff(manager))
         assert path_of(link_url_for(company)) != old
         assert end_user.get(old).status_code == 200
+
+    def test_urls_keep_the_format_django_signing_gave_them(self, end_user, company, settings):
+        # URLs already sent out were signed with Django's Signer: they must still open, and
+        # a URL issued now is the very one the Signer would have made.
+        set_lifetime(None)
+        value = f"{company.id.hex}.{company.link_version}.{int(company.link_issued_at.timestamp())}"
+        token = signing.Signer(salt="causeway.link-url").sign(value)
+        assert link_url_for(company) == f"{settings.PUBLIC_BASE_URL}/link/{token}/"
+        assert end_user.get(f"/link/{token}/").status_code == 200
+
+    def test_urls_signed_with_a_retired_secret_key_still_open(self, end_user, company, settings):
+        old = path_of(link_url_for(company))
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "a new secret key, at least fifty characters long, rotated"
+        assert end_user.get(old).status_code == 200
+        assert path_of(link_url_for(company)) != old
+        assert end_user.get(path_of(link_url_for(company))).status_code == 200
 
     def test_a_tampered_token_is_refused(self, end_user, link_path):
         tampered = link_path.replace("/link/", "/link/0", 1)
