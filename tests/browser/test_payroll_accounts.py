@@ -41,8 +41,14 @@ def test_a_manager_chooses_the_company_with_the_keyboard(login, manager, live_se
     expect(page.locator("#company-status")).to_have_text("Chosen: Wombat Works.")
     assert not PayrollAccount.objects.exists()
 
-    # An OAuth provider needs no user name and password: their fields go.
+    # An OAuth provider needs no user name and password: their fields go. Choosing it is not
+    # a change to the table's filters: the table is neither fetched again nor filtered.
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     page.locator("#create-account").get_by_label("Provider").select_option("Gusto")
+    page.wait_for_timeout(500)  # the filters send at once on a change of theirs
+    assert not [url for url in requests if "/accounts/?" in url]
+    assert page.url.endswith("/accounts/")
     expect(page.locator("#create-account").get_by_label("User name")).to_be_hidden()
     expect(page.locator("#create-account").get_by_label("Password")).to_be_hidden()
     page.locator("#create-account").get_by_label("Provider").select_option("QuickBooks Payroll")

@@ -95,7 +95,7 @@ def test_an_end_user_links_a_payroll_provider_with_mfa(
     row = page.locator("tr.account-row", has_text="john.smith+mfa@company.com")
     expect(row).to_contain_text("QuickBooks Payroll")
     expect(row).to_contain_text("Platypus Properties")
-    expect(row).to_contain_text("CONNECTED")
+    expect(row).to_contain_text("Linked")
 
 
 def test_an_end_user_cancels_at_the_sign_in_page(

@@ -33,7 +33,7 @@ def test_progress_reaches_complete_then_invoices_can_be_browsed(login, manager):
     run_worker()  # a task worker picks the pull up, as `manage.py db_worker` does
 
     # The region polls while the pull runs, and stops once it has ended.
-    expect(pulls.locator(".badge")).to_have_text("Complete", timeout=10_000)
+    expect(pulls.locator(".badge")).to_have_text("Synced", timeout=10_000)
     expect(pulls.get_by_role("progressbar")).to_have_attribute("value", "100")
     assert page.evaluate("window.__marker") == 1, "the page was reloaded"
     expect(pulls).not_to_have_attribute("hx-trigger", "every 1s")
@@ -67,5 +67,7 @@ def test_a_behaviour_chosen_just_before_pull_data_is_the_one_used(login, manager
 
     run_worker()
 
-    expect(pulls.locator(".badge")).to_have_text("FetchError", timeout=10_000)
+    expect(pulls.locator(".badge")).to_have_text(
+        "Failed: the platform had an error", timeout=10_000
+    )
     expect(pulls).to_contain_text("choose Normal under Sandbox controls, then pull again")
