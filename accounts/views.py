@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,6 +20,7 @@ from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
 from companies.activity import Actor
 from companies.queries import parse_uuid
+from portal.tables import shown_query
 
 PAGE_SIZE = 25
 
@@ -28,17 +29,19 @@ def _get_account(account_id: uuid.UUID) -> PayrollAccount:
     return get_object_or_404(PayrollAccount.objects.select_related("company"), pk=account_id)
 
 
-def _table_context(request: HttpRequest) -> dict:
-    query = request.GET.get("q", "")[:255]
-    status = request.GET.get("status", "")
+def _table_context(request: HttpRequest, params: QueryDict | None = None) -> dict:
+    """The table for `params` (the request's query string by default)."""
+    params = request.GET if params is None else params
+    query = params.get("q", "")[:255]
+    status = params.get("status", "")
     status = status if status in PayrollAccount.Status.values else ""
-    provider = request.GET.get("provider", "")
+    provider = params.get("provider", "")
     provider = provider if get_provider(provider) else ""
-    company_id = parse_uuid(request.GET.get("company", "")[:100])
+    company_id = parse_uuid(params.get("company", "")[:100])
     accounts = services.accounts_for_table(
         query=query, status=status, provider=provider, company_id=company_id
     )
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(accounts, PAGE_SIZE).get_page(params.get("page"))
     return {
         "page_obj": page,
         "query": query,
@@ -204,6 +207,9 @@ def account_delete(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
     services.account_delete(account=account, actor=Actor.staff(request.user))
     messages.success(request, f"Deleted the {account.provider_name} account.")
     if request.htmx:
-        # The row is swapped out; the message arrives out of band.
-        return render(request, "accounts/list.html#deleted")
+        # The table the page shows, again: its count, its pages and (for the last row) its
+        # empty state stay true. The message arrives out of band.
+        return render(
+            request, "accounts/list.html#deleted", _table_context(request, shown_query(request))
+        )
     return redirect("accounts:list")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -24,6 +23,7 @@ from companies.pulls.views import pulls_context
 from portal.apikit.pagination import decode_cursor, encode_cursor
 from portal.charts import bar_chart
 from portal.counts import DEFERRED_FROM, EstimatedCountPaginator
+from portal.tables import shown_query
 from portal.webhooks.services import events_about_company
 
 PAGE_SIZE = 25
@@ -81,11 +81,6 @@ def _table_page(paginator: EstimatedCountPaginator, params: QueryDict, sort: str
     return page
 
 
-def _shown_table(request: HttpRequest) -> QueryDict:
-    """The query string of the table the page shows (its search, filters, sort and page)."""
-    return QueryDict(urlsplit(request.htmx.current_url or "").query)
-
-
 @login_required
 @permission_required("companies.view_company", raise_exception=True)
 @require_GET
@@ -128,7 +123,7 @@ def company_create(request: HttpRequest) -> HttpResponse:
         # the table the page shows (its filters are in the page's URL).
         context = {
             # The count only: the new row goes on top of the rows the page already shows.
-            **_table_context(request, _shown_table(request), rows=False),
+            **_table_context(request, shown_query(request), rows=False),
             "form": CompanyCreateForm(),
             "company": company,
             "created": True,
@@ -205,7 +200,7 @@ def company_delete(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
         # The table the page shows, again: its count, its pages and (for the last row) its
         # empty state stay true. The message arrives out of band.
         context = {
-            **_table_context(request, _shown_table(request)),
+            **_table_context(request, shown_query(request)),
             "announce": f"Deleted company “{name}”.",
         }
         return render(request, "companies/list.html#deleted", context)

@@ -131,9 +131,9 @@ document.documentElement.classList.add("js");
   });
 })();
 
-// After an HTMX change to the companies table, focus lands where the reader was: on the
-// next row's name after a delete (the previous row's, or the count, for the last), on the
-// new row's name after a create.
+// After an HTMX change to a table (companies, payroll accounts), focus lands where the reader
+// was: on the next row's name after a delete (the previous row's, or the count, for the
+// last), on the new row's name after a create.
 (function () {
   var afterDelete = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -147,9 +147,11 @@ document.documentElement.classList.add("js");
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
-    if (afterDelete !== null && target && target.id === "companies-table") {
+    if (afterDelete !== null && target && target.classList.contains("table-region")) {
       var link = afterDelete && document.querySelector("#" + CSS.escape(afterDelete) + " td a");
-      (link || document.getElementById("table-summary")).focus();
+      // An outerHTML swap: the table in the page now is the new one with the same id.
+      var table = document.getElementById(target.id);
+      (link || table.querySelector(".table-summary")).focus();
       afterDelete = null;
     } else if (target && target.id === "companies-table" && event.detail.requestConfig &&
                event.detail.requestConfig.elt.closest(".pagination")) {

@@ -31,13 +31,35 @@ class TestDelete:
         )
         assert entry.actor_label == "manager"
 
-    def test_htmx_removes_the_row_and_says_so(self, manager_client, company, htmx_headers):
+    def test_htmx_sends_the_table_back_with_its_new_count(
+        self, manager_client, company, htmx_headers
+    ):
+        kept = make_account(company, user_name="kept@company.com")
         account = make_account(company)
-        r = manager_client.post(f"/accounts/{account.account_id}/delete/", headers=htmx_headers)
-        html = fragment_of(r, "messages")
-        assert 'hx-swap-oob="true"' in html
-        assert "Deleted the QuickBooks Payroll account." in html
-        assert "<tr" not in html
+        shown = "http://testserver/accounts/?q=company.com"
+        r = manager_client.post(
+            f"/accounts/{account.account_id}/delete/",
+            headers={**htmx_headers, "HX-Current-URL": shown},
+        )
+        table = fragment_of(r, "accounts-table")
+        messages = table[table.index('id="messages"') :]
+        assert 'hx-swap-oob="true"' in messages
+        assert "Deleted the QuickBooks Payroll account." in messages
+        assert "1 payroll account match" in table  # the filter the page shows, kept
+        assert f'id="account-{kept.account_id}"' in table
+        assert f'id="account-{account.account_id}"' not in table
+
+    def test_deleting_the_last_row_shows_the_empty_table(
+        self, manager_client, company, htmx_headers
+    ):
+        account = make_account(company)
+        r = manager_client.post(
+            f"/accounts/{account.account_id}/delete/",
+            headers={**htmx_headers, "HX-Current-URL": "http://testserver/accounts/"},
+        )
+        table = fragment_of(r, "accounts-table")
+        assert "0 payroll accounts" in table
+        assert "No payroll accounts yet." in table
 
     def test_it_requires_the_delete_permission(self, viewer_client, company):
         account = make_account(company)

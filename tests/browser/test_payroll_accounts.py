@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import PayrollAccount
 from companies import services
 from tests.browser.conftest import USER_PASSWORD
+from tests.support import make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
 
@@ -116,3 +117,32 @@ def test_without_javascript_a_part_of_a_name_lists_the_matches(
 
     expect(page.get_by_text("Added the Gusto account.")).to_be_visible()
     assert PayrollAccount.objects.get().company_id == wholesale.pk
+
+
+def test_deleting_an_account_keeps_the_count_true_and_focus_in_the_table(
+    login, manager, live_server
+):
+    company = services.company_create(name="Wombat Works")
+    make_account(company, user_name="first@wombat.example")
+    make_account(company, user_name="second@wombat.example")
+    page = login(manager, "/accounts/")
+    expect(page.locator("#accounts-summary")).to_contain_text("2 payroll accounts")
+
+    row = page.locator("tr.account-row", has_text="second@wombat.example")
+    row.get_by_role("link", name="Delete QuickBooks Payroll account second@wombat.example").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Delete").click()
+
+    expect(row).to_have_count(0)
+    expect(page.locator("#accounts-summary")).to_contain_text("1 payroll account")
+    expect(page.locator("#messages")).to_contain_text("Deleted the QuickBooks Payroll account.")
+    # Focus stays in the table, on the row that is left.
+    left = page.locator("tr.account-row", has_text="first@wombat.example")
+    expect(left.get_by_role("link", name="first@wombat.example", exact=True)).to_be_focused()
+
+    left.get_by_role("link", name="Delete QuickBooks Payroll account first@wombat.example").click()
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.locator("#accounts-summary")).to_contain_text("0 payroll accounts")
+    expect(page.get_by_text("No payroll accounts yet.")).to_be_visible()
+    expect(page.locator("#accounts-summary")).to_be_focused()
+    assert not PayrollAccount.objects.exists()
