@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from accounts.company_search import CompanyNotFound, company_for
 from accounts.crypto import Secret
@@ -30,15 +29,6 @@ class UserNameField(forms.CharField):
         super().__init__(
             max_length=USER_NAME_MAX_LENGTH, widget=forms.TextInput(attrs=attrs), **kwargs
         )
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields, or above it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ProviderSelect(forms.Select):

@@ -25,7 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import CredentialsForm, MfaForm, apply_service_errors
+from accounts.forms import CredentialsForm, MfaForm
 from accounts.models import PayrollAccount
 from accounts.providers import PayrollProvider, all_providers, get_provider
 from companies.activity import Actor
@@ -34,6 +34,7 @@ from companies.link.limits import limit_link_starts
 from companies.link.pages import allow_form_redirects, error_page, link_page, with_params
 from companies.link.redirects import CANCELLED, link_redirect_url
 from companies.models import Company, LinkSettings
+from portal.form_errors import apply_service_errors
 
 Status = PayrollAccount.Status
 NO_SUCH_STEP = "This step of linking does not exist. Start again from your link."

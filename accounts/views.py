@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import company_search, services
-from accounts.forms import MfaForm, PayrollAccountForm, apply_service_errors
+from accounts.forms import MfaForm, PayrollAccountForm
 from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
 from companies.activity import Actor
 from companies.queries import parse_uuid
+from portal.form_errors import apply_service_errors
 from portal.tables import shown_query
 
 PAGE_SIZE = 25

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.form_errors import apply_service_errors
 from portal.webhooks import services
 from portal.webhooks.forms import DeliveryFilterForm, EndpointForm, ResendFailedForm
 from portal.webhooks.models import Delivery, Endpoint
@@ -24,9 +25,8 @@ def _get_endpoint(endpoint_id: uuid.UUID) -> Endpoint:
     return get_object_or_404(Endpoint, pk=endpoint_id)
 
 
-def _copy_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error("event_types" if field == "eventTypes" else field, problems)
+# The services name fields as the API does.
+API_NAMES = {"eventTypes": "event_types"}
 
 
 # A new or rotated secret waits in the session for the endpoint's next page, then is gone.
@@ -66,7 +66,7 @@ def endpoints(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data, actor_name=request.user.get_username()
                 )
             except ValidationError as error:
-                _copy_errors(form, error)
+                apply_service_errors(form, error, API_NAMES)
             else:
                 return _redirect_with_secret(request, endpoint, secret, rotated=False)
     context = {"form": form, "endpoints": services.endpoints_for_table()}
@@ -122,7 +122,7 @@ def endpoint_edit(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResponse:
                 endpoint=endpoint, **form.cleaned_data, actor_name=request.user.get_username()
             )
         except ValidationError as error:
-            _copy_errors(form, error)
+            apply_service_errors(form, error, API_NAMES)
         else:
             messages.success(request, "Saved the endpoint.")
             return redirect("settings:webhook", endpoint_id=endpoint.pk)
