@@ -20,6 +20,7 @@ from accounts.models import PayrollAccount
 from accounts.providers import all_providers, get_provider
 from companies.activity import Actor
 from companies.queries import parse_uuid
+from portal.confirm import asks_first
 from portal.form_errors import apply_service_errors
 from portal.tables import shown_query
 
@@ -177,6 +178,13 @@ def _state_action(request: HttpRequest, account_id: uuid.UUID, action, done: str
 @login_required
 @permission_required("accounts.change_payrollaccount", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, account_id: (
+        f"Disconnect this {_get_account(account_id).provider_name} account? "
+        "Payroll is no longer pulled."
+    ),
+    button="Disconnect",
+)
 def account_disconnect(request: HttpRequest, account_id: uuid.UUID) -> HttpResponse:
     return _state_action(
         request,

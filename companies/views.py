@@ -22,6 +22,7 @@ from companies.pulls import schedule
 from companies.pulls.views import pulls_context
 from portal.apikit.pagination import decode_cursor, encode_cursor
 from portal.charts import bar_chart
+from portal.confirm import asks_first
 from portal.counts import DEFERRED_FROM, EstimatedCountPaginator
 from portal.tables import shown_query
 from portal.webhooks.services import events_about_company
@@ -288,6 +289,13 @@ def link_url_renew(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
 @login_required
 @permission_required("companies.change_company", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, company_id: (
+        f"Revoke every Link URL issued so far for “{_get_company(company_id).name}”? People "
+        "who have not finished linking will need the new one."
+    ),
+    button="Revoke Link URLs",
+)
 def link_urls_revoke(request: HttpRequest, company_id: uuid.UUID) -> HttpResponse:
     company = services.link_urls_revoke(
         company=_get_company(company_id), actor=Actor.staff(request.user)
@@ -310,6 +318,13 @@ def _connection_action(request, company_id, connection_id, action, done: str) ->
 @login_required
 @permission_required("companies.change_dataconnection", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, company_id, connection_id: (
+        f"Sandbox control: make {_get_connection(company_id, connection_id).platform_name} "
+        "withdraw access? The connection becomes Deauthorized until the user links again."
+    ),
+    button="Revoke at platform",
+)
 def connection_deauthorize(
     request: HttpRequest, company_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:
@@ -325,6 +340,13 @@ def connection_deauthorize(
 @login_required
 @permission_required("companies.change_dataconnection", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, company_id, connection_id: (
+        "Unlink {connection.platform_name} from “{connection.company.name}”? Data already "
+        "pulled stays readable."
+    ).format(connection=_get_connection(company_id, connection_id)),
+    button="Unlink",
+)
 def connection_unlink(
     request: HttpRequest, company_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:

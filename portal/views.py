@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import dashboard, services, statuses
 from portal.charts import bar_chart
+from portal.confirm import asks_first
 from portal.forms import ApiKeyForm
 from portal.models import ApiKey
 
@@ -74,6 +75,13 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("portal.change_apikey", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, key_id: (
+        f"Revoke the API key “{get_object_or_404(ApiKey, pk=key_id).name}”? "
+        "Calls with it will get 401."
+    ),
+    button="Revoke",
+)
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     api_key = get_object_or_404(ApiKey, pk=key_id)
     services.api_key_revoke(api_key=api_key)

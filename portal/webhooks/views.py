@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.confirm import asks_first
 from portal.form_errors import apply_service_errors
 from portal.webhooks import services
 from portal.webhooks.forms import DeliveryFilterForm, EndpointForm, ResendFailedForm
@@ -133,6 +134,13 @@ def endpoint_edit(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResponse:
 @login_required
 @permission_required("webhooks.change_endpoint", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, endpoint_id: (
+        f"Rotate the signing secret of {_get_endpoint(endpoint_id).url}? The old one keeps "
+        "signing for a while beside the new one."
+    ),
+    button="Rotate secret",
+)
 def endpoint_rotate(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResponse:
     endpoint, secret = services.endpoint_rotate_secret(
         endpoint=_get_endpoint(endpoint_id), actor_name=request.user.get_username()
@@ -143,6 +151,12 @@ def endpoint_rotate(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpRespons
 @login_required
 @permission_required("webhooks.delete_endpoint", raise_exception=True)
 @require_POST
+@asks_first(
+    lambda request, endpoint_id: (
+        f"Delete the endpoint for {_get_endpoint(endpoint_id).url} and its deliveries?"
+    ),
+    button="Delete endpoint",
+)
 def endpoint_delete(request: HttpRequest, endpoint_id: uuid.UUID) -> HttpResponse:
     endpoint = _get_endpoint(endpoint_id)
     services.endpoint_delete(endpoint=endpoint)

@@ -154,7 +154,9 @@ class TestMfaForm:
 class TestActions:
     def test_disconnect(self, manager_client, company):
         account = make_account(company, status="CONNECTED")
-        r = manager_client.post(f"/accounts/{account.account_id}/disconnect/", follow=True)
+        r = manager_client.post(
+            f"/accounts/{account.account_id}/disconnect/", {"confirmed": "yes"}, follow=True
+        )
         html = r.content.decode()
         assert "Disconnected the QuickBooks Payroll account" in html
         assert ">DISCONNECTED</code>" in html
@@ -163,7 +165,9 @@ class TestActions:
 
     def test_disconnect_says_why_it_cannot(self, manager_client, company):
         account = make_account(company)
-        r = manager_client.post(f"/accounts/{account.account_id}/disconnect/", follow=True)
+        r = manager_client.post(
+            f"/accounts/{account.account_id}/disconnect/", {"confirmed": "yes"}, follow=True
+        )
         assert "Only a CONNECTED account can be disconnected; this one is PENDING." in (
             r.content.decode()
         )

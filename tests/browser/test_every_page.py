@@ -80,6 +80,13 @@ def _open_revoke_confirmation(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()
 
 
+def _ask_without_the_script(page: Page) -> None:
+    """Submits an asking form as a browser without JavaScript would: the confirm page."""
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form[action$=\"/revoke/\"]').submit()")
+    expect(page.get_by_role("heading", name="Revoke?")).to_be_visible()
+
+
 def _open_company_autocomplete(page: Page) -> None:
     field = page.get_by_role("combobox", name="Company")
     field.press_sequentially("es", delay=30)
@@ -172,6 +179,7 @@ def _portal_visits(data: dict) -> list[Visit]:
         Visit("link-settings", "/settings/link/", "Link"),
         Visit("sync-settings", "/settings/sync/", "Sync"),
         Visit("api-keys", "/settings/api-keys/", "API keys"),
+        Visit("confirm-page", "/settings/api-keys/", "Revoke?", _ask_without_the_script),
         Visit("webhooks", "/settings/webhooks/", "Webhooks"),
         Visit("webhook", f"/settings/webhooks/{endpoint.id}/", "Webhook endpoint"),
     ]

@@ -39,7 +39,9 @@ class TestLifecycle:
         assert connection.status == "Linked"
         first_id = connection.id
 
-        response = manager_client.post(_connection_url(connection, "deauthorize"), follow=True)
+        response = manager_client.post(
+            _connection_url(connection, "deauthorize"), {"confirmed": "yes"}, follow=True
+        )
         assert "withdrew access" in response.content.decode()
         connection.refresh_from_db()
         assert connection.status == "Deauthorized"
@@ -50,7 +52,7 @@ class TestLifecycle:
         assert DataConnection.objects.get(company=company).id == first_id
         assert Company.objects.count() == 1
 
-        manager_client.post(_connection_url(connection, "unlink"))
+        manager_client.post(_connection_url(connection, "unlink"), {"confirmed": "yes"})
         connection.refresh_from_db()
         assert connection.status == "Unlinked"
 
@@ -71,7 +73,9 @@ class TestLifecycle:
         pending = DataConnection.objects.create(
             company=company, platform="sage", source_type="Accounting"
         )
-        response = manager_client.post(_connection_url(pending, "unlink"), follow=True)
+        response = manager_client.post(
+            _connection_url(pending, "unlink"), {"confirmed": "yes"}, follow=True
+        )
         assert "Only a Linked connection can be unlinked" in response.content.decode()
         pending.refresh_from_db()
         assert pending.status == "PendingAuth"
@@ -137,7 +141,9 @@ class TestCompanyPage:
         from companies.link.tokens import link_url_for
 
         old = path_of(link_url_for(company))
-        response = manager_client.post(f"/companies/{company.id}/link-url/revoke/")
+        response = manager_client.post(
+            f"/companies/{company.id}/link-url/revoke/", {"confirmed": "yes"}
+        )
         assert response.status_code == 302
         assert end_user.get(old).status_code == 410
 

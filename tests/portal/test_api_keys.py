@@ -59,7 +59,9 @@ class TestApiKeysPage:
 
     def test_revoke(self, manager_client):
         api_key, plain = api_key_create(name="old")
-        response = manager_client.post(f"{URL}{api_key.id}/revoke/", follow=True)
+        response = manager_client.post(
+            f"{URL}{api_key.id}/revoke/", {"confirmed": "yes"}, follow=True
+        )
         assert "Revoked the API key “old”" in response.content.decode()
         assert Client().get("/api/companies", headers={"X-API-KEY": plain}).status_code == 401
 

@@ -131,7 +131,7 @@ class TestEndpointPage:
         assert "Enter a valid date/time." in page_of(response, "Webhook endpoint", status=400)
 
     def test_rotate_shows_the_new_secret_once(self, manager_client, endpoint, secret):
-        response = manager_client.post(f"{_page(endpoint)}rotate-secret/")
+        response = manager_client.post(f"{_page(endpoint)}rotate-secret/", {"confirmed": "yes"})
         assert response.status_code == 302 and response["Location"] == _page(endpoint)
         html = page_of(manager_client.get(_page(endpoint)), "Webhook endpoint")
         assert "The new signing secret" in html and secret not in html
@@ -155,7 +155,10 @@ class TestEndpointPage:
         assert manager_client.get(f"{_page(endpoint)}test/").status_code == 405
 
     def test_delete(self, manager_client, endpoint):
-        assert manager_client.post(f"{_page(endpoint)}delete/").status_code == 302
+        assert (
+            manager_client.post(f"{_page(endpoint)}delete/", {"confirmed": "yes"}).status_code
+            == 302
+        )
         assert not Endpoint.objects.exists()
 
 
