@@ -87,6 +87,12 @@ def _ask_without_the_script(page: Page) -> None:
     expect(page.get_by_role("heading", name="Revoke?")).to_be_visible()
 
 
+def _refuse_a_redirect_url(page: Page) -> None:
+    page.get_by_label("Redirect URL").fill("not an address")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-errors").first).to_be_visible()
+
+
 def _open_company_autocomplete(page: Page) -> None:
     field = page.get_by_role("combobox", name="Company")
     field.press_sequentially("es", delay=30)
@@ -177,6 +183,7 @@ def _portal_visits(data: dict) -> list[Visit]:
         Visit("payroll-account", f"/accounts/{account.account_id}/", "QuickBooks Payroll"),
         Visit("settings", "/settings/", "Settings"),
         Visit("link-settings", "/settings/link/", "Link"),
+        Visit("link-settings-error", "/settings/link/", "Link", _refuse_a_redirect_url),
         Visit("sync-settings", "/settings/sync/", "Sync"),
         Visit("api-keys", "/settings/api-keys/", "API keys"),
         Visit("confirm-page", "/settings/api-keys/", "Revoke?", _ask_without_the_script),
