@@ -54,6 +54,8 @@ class TestAutocomplete:
     def test_a_pasted_id_finds_its_company(self, manager_client, company, wombats):
         html = manager_client.get(OPTIONS, {"company": str(company.id)}).content.decode()
         assert options_in(html) == ["Platypus Properties"]
+        # Each option tells companies of one name apart by the start of its id.
+        assert f'<code class="small-id">{str(company.id)[:8]}…</code></li>' in html
 
     def test_it_says_when_nothing_matches(self, manager_client, company):
         html = manager_client.get(OPTIONS, {"company": "zebra"}).content.decode()
