@@ -23,6 +23,7 @@ from companies.link.redirects import link_redirect_url
 from companies.models import Company, LinkAttempt, LinkSettings
 from companies.platforms import Platform, SourceType, get_platform
 from companies.platforms.sandbox import ALLOW, CANCEL, SIMULATE_ERROR
+from companies.services import CompanyGone
 
 
 @require_GET
@@ -107,6 +108,9 @@ def link_consent(
     # The custom values that count are those stored when the platform was chosen.
     attempt = _attempt_for(company, attempt_id)
     if attempt is None:
+        if not Company.objects.filter(pk=company.pk).exists():
+            # Deleted, with its attempts, since this page read it: the link is gone (410).
+            raise CompanyGone(company.pk)
         return error_page(
             request,
             404,
