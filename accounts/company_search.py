@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models.functions import Lower
-
 from companies.models import Company
-from companies.queries import companies_for_table, normalize_search, parse_uuid
+from companies.queries import (
+    companies_for_table,
+    companies_named,
+    normalize_search,
+    parse_uuid,
+)
 
 # A short list to choose from: more matches mean typing more of the name.
 MATCHES_SHOWN = 10
@@ -94,8 +97,7 @@ def _fits(company: Company, text: str) -> bool:
 
 
 def _companies_named(name: str) -> list[Company]:
-    """Companies named `name` but for case and spacing (the index on Lower("name")); a few
-    beyond MATCHES_SHOWN are not needed to say there are several."""
-    same = " ".join(name.split()).lower()
-    named = Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same)
-    return list(named.only("id", "name").order_by("-created", "id")[:MATCHES_SHOWN])
+    """Companies named `name` but for case and spacing; a few beyond MATCHES_SHOWN are not
+    needed to say there are several."""
+    named = companies_named(name).only("id", "name").order_by("-created", "id")
+    return list(named[:MATCHES_SHOWN])

@@ -51,11 +51,15 @@ def company_or_404(company_id: uuid.UUID) -> Company:
     return company
 
 
+def companies_named(name: str) -> QuerySet[Company]:
+    """Companies whose name is `name` but for case and spacing (the index on Lower("name"))."""
+    same = " ".join(name.split()).lower()
+    return Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same)
+
+
 def company_named(name: str) -> Company | None:
     """A company whose name is `name` but for case and spacing: likely the same customer."""
-    same = " ".join(name.split()).lower()
-    matches = Company.objects.annotate(lower_name=Lower("name")).filter(lower_name=same)
-    return next(iter(matches.order_by()[:1]), None)  # any one: no need to sort them
+    return next(iter(companies_named(name).order_by()[:1]), None)  # any one: no need to sort
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:
