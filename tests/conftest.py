@@ -157,3 +157,12 @@ def api_key(db):
 @pytest.fixture
 def api(api_key) -> ApiClient:
     return ApiClient(api_key[1])
+
+
+@pytest.fixture
+def limits(settings):
+    """Link's limits far above what a test does, for each test to lower the one it checks."""
+    settings.LINK_ATTEMPTS_PER_URL = "1000/hour"
+    settings.LINK_ATTEMPTS_PER_ADDRESS = "1000/hour"
+    settings.LINK_OPEN_ATTEMPTS_PER_COMPANY = 1000
+    return settings

@@ -13,7 +13,9 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.management.commands import db_worker
 
 from accounts import services as account_services
@@ -187,3 +189,20 @@ def fragment_of(response, root_id: str, *, status: int = 200) -> str:
         f"not the #{root_id} fragment: {html[:120]!r}"
     )
     return html
+
+
+class QuerySteps(dict):
+    """The SQL each named step of a journey ran, by step: `steps("open", lambda: ...)`
+    makes the request and returns its response."""
+
+    def __call__(self, name: str, request):
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        self[name] = [query["sql"][:200] for query in queries.captured_queries]
+        return response
+
+    def listing(self) -> str:
+        """Every step's statements, numbered: the message of a failed budget."""
+        return "\n".join(
+            f"{name} {n}. {sql}" for name, sqls in self.items() for n, sql in enumerate(sqls, 1)
+        )

@@ -16,14 +16,6 @@ from tests.support import csrf_token, make_account
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def limits(settings):
-    settings.LINK_ATTEMPTS_PER_URL = "1000/hour"
-    settings.LINK_ATTEMPTS_PER_ADDRESS = "1000/hour"
-    settings.LINK_OPEN_ATTEMPTS_PER_COMPANY = 1000
-    return settings
-
-
 def assert_refused(response) -> None:
     assert response.status_code == 429
     assert "Too many attempts" in response.content.decode()

@@ -4,13 +4,11 @@ bounded number of queries (on PostgreSQL the company's row lock is one of them).
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PayrollAccount
 from companies.models import ActivityEntry
 from portal.webhooks.models import Event
-from tests.support import SAMPLE_PASSWORD, csrf_token
+from tests.support import SAMPLE_PASSWORD, QuerySteps, csrf_token
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +19,7 @@ STEP_BUDGETS = {"open": 4, "sign-in page": 2, "sign in": 19}
 def test_signing_in_keeps_its_budget_and_everything_still_happens(
     end_user, link_path, redirect_settings, company
 ):
-    steps: dict[str, list[str]] = {}
-
-    def step(name, request):
-        with CaptureQueriesContext(connection) as queries:
-            response = request()
-        steps[name] = [q["sql"][:200] for q in queries.captured_queries]
-        return response
+    steps = step = QuerySteps()
 
     assert "quickbooks" in step("open", lambda: end_user.get(link_path)).content.decode()
     path = f"{link_path}payroll/quickbooks/"
@@ -42,9 +34,7 @@ def test_signing_in_keeps_its_budget_and_everything_still_happens(
     assert done.status_code == 302
     assert done["Location"].startswith("https://example.com/linked")
     counts = {name: len(sqls) for name, sqls in steps.items()}
-    listing = "\n".join(
-        f"{name} {n}. {s}" for name, ss in steps.items() for n, s in enumerate(ss, 1)
-    )
+    listing = steps.listing()
     assert all(counts[name] <= budget for name, budget in STEP_BUDGETS.items()), (
         f"{counts}\n{listing}"
     )

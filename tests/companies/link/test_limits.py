@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 PLATFORMS = ("xero", "sage", "freeagent", "quickbooksonline")
 
 
-@pytest.fixture
-def limits(settings):
-    """Limits far above what a test does, for each test to lower the one it checks."""
-    settings.LINK_ATTEMPTS_PER_URL = "1000/hour"
-    settings.LINK_ATTEMPTS_PER_ADDRESS = "1000/hour"
-    settings.LINK_OPEN_ATTEMPTS_PER_COMPANY = 1000
-    return settings
-
-
 def start(client: Client, link_path: str, platform: str = "xero", **extra):
     page = client.get(link_path, **extra)
     return client.post(

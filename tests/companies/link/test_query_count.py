@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from companies.models import ActivityEntry, DataConnection, DataPull
 from portal.webhooks.models import Event
-from tests.support import csrf_token
+from tests.support import QuerySteps, csrf_token
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +16,8 @@ STEP_BUDGETS = {"open": 4, "choose": 12, "consent": 3, "allow": 16}
 ISSUE_TARGET = 12
 
 
-def _link_xero(end_user, link_path) -> tuple[dict[str, list[str]], object]:
-    steps: dict[str, list[str]] = {}
-
-    def step(name, request):
-        with CaptureQueriesContext(connection) as queries:
-            response = request()
-        steps[name] = [q["sql"][:200] for q in queries.captured_queries]
-        return response
+def _link_xero(end_user, link_path) -> tuple[QuerySteps, object]:
+    steps = step = QuerySteps()
 
     start = step("open", lambda: end_user.get(link_path))
     assert "xero" in start.content.decode()
@@ -45,12 +37,6 @@ def _link_xero(end_user, link_path) -> tuple[dict[str, list[str]], object]:
     return steps, done
 
 
-def _listing(steps: dict[str, list[str]]) -> str:
-    return "\n".join(
-        f"{name} {n}. {sql}" for name, sqls in steps.items() for n, sql in enumerate(sqls, 1)
-    )
-
-
 def test_each_step_keeps_its_budget_and_everything_still_happens(
     end_user, link_path, redirect_settings, company
 ):
@@ -59,7 +45,7 @@ def test_each_step_keeps_its_budget_and_everything_still_happens(
     assert done["Location"].startswith("https://example.com/linked")
     counts = {name: len(sqls) for name, sqls in steps.items()}
     assert all(counts[name] <= budget for name, budget in STEP_BUDGETS.items()), (
-        f"{counts}\n{_listing(steps)}"
+        f"{counts}\n{steps.listing()}"
     )
     # Fewer queries, nothing less done: linked, its first pull queued, logged, announced.
     linked = DataConnection.objects.get(company=company, platform="xero")
@@ -88,4 +74,4 @@ def test_each_step_keeps_its_budget_and_everything_still_happens(
 def test_open_choose_consent_allow_is_at_most_12_queries(end_user, link_path, redirect_settings):
     steps, done = _link_xero(end_user, link_path)
     assert done.status_code == 302
-    assert sum(len(sqls) for sqls in steps.values()) <= ISSUE_TARGET, _listing(steps)
+    assert sum(len(sqls) for sqls in steps.values()) <= ISSUE_TARGET, steps.listing()
