@@ -137,11 +137,16 @@ def login(page: Page, live_server):
     would, and land back on it."""
 
     def log_in(user: User, next_path: str = "/companies/") -> Page:
-        page.goto(f"{live_server.url}{next_path}")
-        page.get_by_label("User name").fill(user.get_username())
-        page.get_by_label("Password").fill(USER_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}{next_path}")
-        return page
+        return log_in_on(page, live_server.url, user, next_path)
 
     return log_in
+
+
+def log_in_on(page: Page, base_url: str, user: User, next_path: str = "/") -> Page:
+    """Log `user` in on `page` through the login page, then land on `next_path`."""
+    page.goto(f"{base_url}/login/?next={next_path}")
+    page.get_by_label("User name").fill(user.get_username())
+    page.get_by_label("Password").fill(USER_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base_url}{next_path}")
+    return page

@@ -23,6 +23,7 @@ from companies.activity import Actor
 from companies.models import DataConnection, DataPull, LinkSettings, PulledRecord
 from portal.services import api_key_create
 from portal.webhooks.services import endpoint_create
+from tests.browser.conftest import log_in_on
 from tests.support import PROJECT_ROOT, make_account, path_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
@@ -30,7 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=Tru
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
 WIDTHS = {"phone": (390, 844), "desktop": (1440, 900)}
 SCHEMES = ("light", "dark")
-USER_PASSWORD = "pw-for-tests"
 # What a phone's width holds: the page and each visible button within it.
 OVERFLOW_SCRIPT = """() => {
   const width = document.documentElement.clientWidth;
@@ -204,11 +204,7 @@ def _check(browser: Browser, base: str, visits: list[Visit], *, logged_in_as=Non
             page = context.new_page()
             page.set_default_timeout(10_000)
             if logged_in_as:
-                page.goto(f"{base}/login/")
-                page.get_by_label("User name").fill(logged_in_as.get_username())
-                page.get_by_label("Password").fill(USER_PASSWORD)
-                page.get_by_role("button", name="Log in").click()
-                page.wait_for_url(f"{base}/")
+                log_in_on(page, base, logged_in_as)
             for visit in visits:
                 where = f"{visit.name} ({size_name}, {scheme})"
                 response = page.goto(f"{base}{visit.path}")

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import PayrollAccount
 from companies import services
-from tests.browser.conftest import USER_PASSWORD
+from tests.browser.conftest import log_in_on
 from tests.support import make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(serialized_rollback=True)]
@@ -91,12 +91,7 @@ def _without_javascript(browser: Browser, live_server, user) -> Page:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/login/?next=/accounts/")
-    page.get_by_label("User name").fill(user.get_username())
-    page.get_by_label("Password").fill(USER_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/accounts/")
-    return page
+    return log_in_on(page, live_server.url, user, "/accounts/")
 
 
 def test_without_javascript_a_part_of_a_name_lists_the_matches(
